@@ -1,0 +1,123 @@
+//! Runs one test body and turns how it ended into an [`Outcome`].
+
+use std::{
+    panic::{self, AssertUnwindSafe},
+    sync::Mutex,
+};
+
+use grading_protocol::Outcome;
+
+use crate::Test;
+
+/// Where the most recent panic happened, recorded by our panic hook (the
+/// payload that `catch_unwind` returns carries the message but not the place).
+static LAST_PANIC_LOCATION: Mutex<Option<String>> = Mutex::new(None);
+
+/// Installs a panic hook that remembers where each panic happened, then lets
+/// the default hook print it as usual: a panic in a spawned task is otherwise
+/// invisible, and the student needs to see it in their output.
+pub fn install_panic_hook() {
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let location = info
+            .location()
+            .map(|at| format!("{}:{}", at.file(), at.line()));
+        *LAST_PANIC_LOCATION
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = location;
+        default_hook(info);
+    }));
+}
+
+/// Runs `test` to completion on a fresh current-thread runtime.
+pub fn run(test: &Test) -> Outcome {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return Outcome::Failed {
+                message: format!("could not start a tokio runtime: {error}"),
+                location: None,
+                unimplemented: false,
+            };
+        }
+    };
+    let result = panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on((test.body)())));
+    // A student's stray blocking task must not keep the process alive: the
+    // outcome is known, so leave the runtime behind instead of joining it.
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => Outcome::Passed,
+        Err(payload) => {
+            let message = panic_message(payload.as_ref());
+            let location = LAST_PANIC_LOCATION
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            Outcome::Failed {
+                unimplemented: is_unimplemented(&message),
+                message,
+                location,
+            }
+        }
+    }
+}
+
+/// The text of a panic payload (`panic!` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "the test panicked with a value that is not text".to_owned()
+    }
+}
+
+/// Whether a panic message is the one `todo!()` or `unimplemented!()` makes.
+fn is_unimplemented(message: &str) -> bool {
+    message.starts_with("not yet implemented") || message.starts_with("not implemented")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome_of(body: fn() -> crate::TestFuture) -> Outcome {
+        run(&Test { name: "t", body })
+    }
+
+    #[test]
+    fn a_returning_body_passes() {
+        assert_eq!(outcome_of(|| crate::boxed(async {})), Outcome::Passed);
+    }
+
+    #[test]
+    fn a_failed_assertion_fails_with_its_message() {
+        let outcome = outcome_of(|| crate::boxed(async { assert_eq!(1 + 1, 3, "arithmetic") }));
+        let Outcome::Failed {
+            message,
+            unimplemented,
+            ..
+        } = outcome
+        else {
+            panic!("expected a failure");
+        };
+        assert!(message.contains("arithmetic"), "{message}");
+        assert!(!unimplemented);
+    }
+
+    #[test]
+    fn todo_is_recognised_as_unimplemented() {
+        let outcome = outcome_of(|| crate::boxed(async { todo!("write me") }));
+        assert!(matches!(
+            outcome,
+            Outcome::Failed {
+                unimplemented: true,
+                ..
+            }
+        ));
+    }
+}

@@ -1,0 +1,131 @@
+//! The wire protocol between the checker and a suite binary.
+//!
+//! The checker starts one process per test. It hands the process a
+//! [`Request`] as one JSON line on stdin, and the harness inside the suite
+//! answers by writing one [`Record`] to the file the request names — never to
+//! stdout, which belongs to the student's code and can print anything.
+//!
+//! Each request carries a fresh random token; the checker accepts a record only
+//! if it carries the same token. Student code runs after the harness has read
+//! stdin, so it has no ordinary way to learn the token and forge a pass.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// The command-line flag that puts a suite binary into protocol mode.
+/// Without it the binary runs its tests itself and prints a summary, which is
+/// handy while writing a suite.
+pub const PROTOCOL_FLAG: &str = "--grading-protocol-v1";
+
+/// What the checker asks of a suite process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// Must be copied into the record for the checker to accept it.
+    pub token: String,
+    /// Where the harness writes its [`Record`].
+    pub record_path: PathBuf,
+    /// What to do.
+    pub action: Action,
+}
+
+/// The two things a suite process can be asked to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Action {
+    /// Name every test in this binary.
+    List,
+    /// Run the one test with this name.
+    Run { test: String },
+}
+
+/// The harness's answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The token of the request this answers.
+    pub token: String,
+    /// The answer itself.
+    pub answer: Answer,
+}
+
+/// The answer to [`Action::List`] or [`Action::Run`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Answer {
+    /// The names of the tests, in the order the suite declares them.
+    Tests { names: Vec<String> },
+    /// How the one test went.
+    Outcome { test: String, outcome: Outcome },
+}
+
+/// How one test went, as seen from inside its process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Outcome {
+    /// The test body returned.
+    Passed,
+    /// The test body panicked: a failed assertion, or a panic in the code under test.
+    Failed {
+        /// The panic message.
+        message: String,
+        /// `file:line` of the panic, if known.
+        location: Option<String>,
+        /// The panic came from `todo!()` / `unimplemented!()`: the student has
+        /// not written this part yet.
+        unimplemented: bool,
+    },
+}
+
+impl Record {
+    /// Parses a record and checks that it answers the request with `token`.
+    /// Anything else — garbage, a truncated file, a forged or stale record —
+    /// is `None`.
+    pub fn parse_for(bytes: &[u8], token: &str) -> Option<Record> {
+        let record: Record = serde_json::from_slice(bytes).ok()?;
+        (record.token == token).then_some(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passed(token: &str) -> Vec<u8> {
+        serde_json::to_vec(&Record {
+            token: token.into(),
+            answer: Answer::Outcome {
+                test: "t".into(),
+                outcome: Outcome::Passed,
+            },
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_record_with_the_right_token_is_accepted() {
+        assert!(Record::parse_for(&passed("abc"), "abc").is_some());
+    }
+
+    #[test]
+    fn a_record_with_another_token_is_rejected() {
+        assert!(Record::parse_for(&passed("forged"), "abc").is_none());
+    }
+
+    #[test]
+    fn garbage_is_rejected() {
+        assert!(Record::parse_for(b"test result: ok. 1 passed", "abc").is_none());
+        assert!(Record::parse_for(b"", "abc").is_none());
+    }
+
+    #[test]
+    fn requests_round_trip_as_one_json_line() {
+        let request = Request {
+            token: "t".into(),
+            record_path: "/tmp/r.json".into(),
+            action: Action::Run { test: "x".into() },
+        };
+        let line = serde_json::to_string(&request).unwrap();
+        assert!(!line.contains('\n'));
+        assert_eq!(serde_json::from_str::<Request>(&line).unwrap(), request);
+    }
+}
