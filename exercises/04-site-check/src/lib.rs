@@ -79,8 +79,5 @@ pub async fn check_sites<S: AsRef<str>>(
     limit: usize,
     timeout: Duration,
 ) -> Vec<SiteResult> {
-    todo!(
-        "check_sites: {} URLs, at most {limit} at a time, each within {timeout:?}",
-        urls.len()
-    )
+    todo!("check_sites: every URL, at most `limit` at a time, each within `timeout`")
 }

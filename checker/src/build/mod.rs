@@ -1,0 +1,118 @@
+//! Building each task's suite against the crate being graded.
+//!
+//! The checker never links student code. For every graded task it generates a
+//! small package (in `target/grading/`) whose test targets are the task's
+//! suite files and whose dependencies are the task's crate and the harness,
+//! then lets cargo build them all, with `--keep-going` so one task's compile
+//! error does not stop the others. What comes out, per task, is the suite
+//! binaries that built and the compiler's first error if something did not.
+
+mod cargo;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+
+use crate::manifest::{Manifest, Task};
+
+/// Where the build reads from and writes to.
+#[derive(Debug, Clone)]
+pub struct BuildPaths {
+    /// The repository root: compiler messages are shown relative to it.
+    pub repo: PathBuf,
+    /// The harness crate the suites link.
+    pub harness: PathBuf,
+    /// The Cargo.lock whose versions the suites build with.
+    pub lockfile: PathBuf,
+    /// `target/grading`: generated packages and their build output.
+    pub grading: PathBuf,
+}
+
+/// One task's part of a build.
+#[derive(Debug, Clone, Default)]
+pub struct TaskBuild {
+    /// Suite binaries that compiled.
+    pub binaries: Vec<SuiteBinary>,
+    /// The compiler's first error in this task's crate or suites, if any.
+    pub compile_error: Option<String>,
+}
+
+/// One compiled suite file.
+#[derive(Debug, Clone)]
+pub struct SuiteBinary {
+    /// The suite file's stem (`grading` for `grading.rs`).
+    pub name: String,
+    /// The executable.
+    pub path: PathBuf,
+}
+
+/// Builds the suites of `tasks` against the crates under `crates_root`, and
+/// returns one [`TaskBuild`] per task, in the same order.
+///
+/// An error here is the grader's own failure (cargo missing, target dir not
+/// writable); anything a student's code can cause ends up in a
+/// [`TaskBuild::compile_error`].
+pub fn build(
+    manifest: &Manifest,
+    tasks: &[&Task],
+    crates_root: &Path,
+    paths: &BuildPaths,
+    quiet: bool,
+) -> anyhow::Result<Vec<TaskBuild>> {
+    let label = workspace::label_for(crates_root);
+    let plans: Vec<workspace::TaskPlan> = tasks
+        .iter()
+        .map(|task| workspace::TaskPlan::new(manifest, task, crates_root))
+        .collect::<anyhow::Result<_>>()?;
+
+    let mut builds: Vec<TaskBuild> = plans
+        .iter()
+        .map(|plan| TaskBuild {
+            compile_error: plan.manifest_error.clone(),
+            ..TaskBuild::default()
+        })
+        .collect();
+    let buildable: Vec<usize> = (0..plans.len())
+        .filter(|&index| plans[index].manifest_error.is_none())
+        .collect();
+    if buildable.is_empty() {
+        return Ok(builds);
+    }
+
+    // One cargo run for every task: the tasks compile in parallel and share
+    // one lock file and one set of dependency builds.
+    let members: Vec<&workspace::TaskPlan> = buildable.iter().map(|&i| &plans[i]).collect();
+    let dir = workspace::write(
+        &paths.grading.join("workspaces").join(&label),
+        manifest,
+        &members,
+        paths,
+    )?;
+    let outcome = cargo::build(&dir, &members, paths, quiet)?;
+    let mut unexplained = Vec::new();
+    for (&index, result) in buildable.iter().zip(outcome.tasks) {
+        let explained = !result.binaries.is_empty() || result.compile_error.is_some();
+        builds[index] = result;
+        if !explained && !outcome.success {
+            unexplained.push(index);
+        }
+    }
+
+    // A failure cargo could not pin on a task — a dependency that does not
+    // resolve, say — stops the whole workspace. Build those tasks one by one,
+    // each in a workspace of its own, so that it costs only its own task.
+    for index in unexplained {
+        let plan = &plans[index];
+        let dir = paths
+            .grading
+            .join("workspaces")
+            .join(format!("{label}-task-{}", plan.task_number));
+        let dir = workspace::write(&dir, manifest, &[plan], paths)?;
+        let alone = cargo::build(&dir, &[plan], paths, quiet)?;
+        let mut result = alone.tasks.into_iter().next().unwrap_or_default();
+        if result.binaries.is_empty() && result.compile_error.is_none() {
+            result.compile_error = Some(alone.stderr_tail);
+        }
+        builds[index] = result;
+    }
+    Ok(builds)
+}

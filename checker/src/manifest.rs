@@ -1,0 +1,288 @@
+//! The grading manifest (`tasks.toml`): the tasks, where their crates and
+//! suites live, their tests and what each is worth.
+//!
+//! Loading validates everything a later layer would otherwise trip over, so a
+//! broken manifest is an instructor's error reported up front (exit 2), never a
+//! student's lost points.
+
+use std::{
+    collections::HashSet,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use serde::Deserialize;
+
+/// The manifest's file name inside a suites folder.
+pub const FILE_NAME: &str = "tasks.toml";
+
+/// Why a manifest could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid manifest: {source}")]
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("{path}: {problem}")]
+    Invalid { path: PathBuf, problem: String },
+}
+
+/// A loaded, validated manifest.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// The folder holding `tasks.toml` and one suite folder per task.
+    pub suites_dir: PathBuf,
+    /// Shown at the top of the report.
+    pub title: String,
+    /// Time limits.
+    pub limits: Limits,
+    /// Crates every suite binary may use (a Cargo `[dependencies]` table).
+    pub dependencies: toml::Table,
+    /// The tasks, in the order they are graded and reported.
+    pub tasks: Vec<Task>,
+}
+
+/// Time limits for running suites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// How long one test may run before it is killed.
+    pub test_timeout: Duration,
+    /// How long a task's tests may run, all told, before the rest are skipped.
+    pub task_timeout: Duration,
+}
+
+/// One task: a crate the student edits, and the suite that grades it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    /// 1-based number, as students call the task (`--task 2`).
+    pub number: u32,
+    /// Short name, used in reports and in generated package names.
+    pub slug: String,
+    /// One-line description.
+    pub title: String,
+    /// The task's folder name: under `exercises/`, under `solutions/`, and
+    /// its suite folder beside the manifest.
+    pub dir: String,
+    /// The library name the suites `use` (same for exercise and solution).
+    pub lib: String,
+    /// The file students edit, relative to the task's crate.
+    pub edit: String,
+    /// Hints, mildest first.
+    #[serde(default)]
+    pub hints: Vec<Hint>,
+    /// The graded tests, in report order.
+    #[serde(rename = "test")]
+    pub tests: Vec<TestSpec>,
+}
+
+/// One hint, in both languages of the course.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hint {
+    pub en: String,
+    pub ru: String,
+}
+
+/// One graded test.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestSpec {
+    /// The name the suite declares it under.
+    pub name: String,
+    /// Points for passing it.
+    pub points: u32,
+    /// Overrides the manifest's per-test limit for this test.
+    pub timeout_secs: Option<u64>,
+}
+
+impl Task {
+    /// The most points this task can give.
+    pub fn max_points(&self) -> u32 {
+        self.tests.iter().map(|test| test.points).sum()
+    }
+
+    /// The folder of this task's suite files.
+    pub fn suite_dir(&self, manifest: &Manifest) -> PathBuf {
+        manifest.suites_dir.join(&self.dir)
+    }
+}
+
+impl Manifest {
+    /// The time limit of one test.
+    pub fn test_timeout(&self, test: &TestSpec) -> Duration {
+        test.timeout_secs
+            .map_or(self.limits.test_timeout, Duration::from_secs)
+    }
+
+    /// Reads and validates `DIR/tasks.toml`.
+    pub fn load(suites_dir: &Path) -> Result<Manifest, ManifestError> {
+        let path = suites_dir.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|source| ManifestError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let raw: RawManifest = toml::from_str(&text).map_err(|source| ManifestError::Parse {
+            path: path.clone(),
+            source: Box::new(source),
+        })?;
+        let manifest = Manifest {
+            suites_dir: suites_dir.to_path_buf(),
+            title: raw.title,
+            limits: Limits {
+                test_timeout: Duration::from_secs(raw.limits.test_timeout_secs),
+                task_timeout: Duration::from_secs(raw.limits.task_timeout_secs),
+            },
+            dependencies: raw.dependencies,
+            tasks: raw.tasks,
+        };
+        manifest
+            .validate()
+            .map_err(|problem| ManifestError::Invalid { path, problem })?;
+        Ok(manifest)
+    }
+
+    /// Checks what the types cannot: uniqueness, non-empty suites, and that
+    /// every suite folder exists.
+    fn validate(&self) -> Result<(), String> {
+        if self.tasks.is_empty() {
+            return Err("it declares no [[task]]".into());
+        }
+        let mut numbers = HashSet::new();
+        let mut dirs = HashSet::new();
+        for task in &self.tasks {
+            let name = format!("task {} ({})", task.number, task.slug);
+            if !numbers.insert(task.number) {
+                return Err(format!("{name}: another task has number {}", task.number));
+            }
+            if !dirs.insert(&task.dir) {
+                return Err(format!("{name}: another task uses dir {:?}", task.dir));
+            }
+            if task.tests.is_empty() {
+                return Err(format!("{name} lists no [[task.test]]"));
+            }
+            let mut test_names = HashSet::new();
+            for test in &task.tests {
+                if !test_names.insert(&test.name) {
+                    return Err(format!("{name} lists test {} twice", test.name));
+                }
+            }
+            let suite_dir = task.suite_dir(self);
+            if !suite_dir.is_dir() {
+                return Err(format!("{name}: no suite folder {}", suite_dir.display()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `tasks.toml` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    title: String,
+    limits: RawLimits,
+    #[serde(default)]
+    dependencies: toml::Table,
+    #[serde(rename = "task")]
+    tasks: Vec<Task>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    test_timeout_secs: u64,
+    task_timeout_secs: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn built_in() -> Manifest {
+        Manifest::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("suites")).unwrap()
+    }
+
+    #[test]
+    fn the_built_in_manifest_gives_25_points_a_task() {
+        let manifest = built_in();
+        assert_eq!(manifest.tasks.len(), 4);
+        for task in &manifest.tasks {
+            assert_eq!(task.max_points(), 25, "task {}", task.number);
+        }
+        assert_eq!(
+            manifest.tasks.iter().map(Task::max_points).sum::<u32>(),
+            100
+        );
+    }
+
+    #[test]
+    fn every_built_in_task_has_hints_in_both_languages() {
+        for task in built_in().tasks {
+            assert!(!task.hints.is_empty(), "task {} has no hints", task.number);
+            for hint in &task.hints {
+                assert!(!hint.en.is_empty() && !hint.ru.is_empty());
+            }
+        }
+    }
+
+    fn load_text(text: &str) -> Result<Manifest, ManifestError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("01-x")).unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), text).unwrap();
+        Manifest::load(dir.path())
+    }
+
+    const ONE_TASK: &str = r#"
+        title = "t"
+        [limits]
+        test_timeout_secs = 1
+        task_timeout_secs = 2
+        [[task]]
+        number = 1
+        slug = "x"
+        title = "X"
+        dir = "01-x"
+        lib = "x"
+        edit = "src/lib.rs"
+        [[task.test]]
+        name = "a"
+        points = 1
+    "#;
+
+    #[test]
+    fn a_minimal_manifest_loads() {
+        let manifest = load_text(ONE_TASK).unwrap();
+        assert_eq!(manifest.tasks[0].max_points(), 1);
+        assert_eq!(manifest.limits.test_timeout, Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_test_listed_twice_is_refused() {
+        let text = format!("{ONE_TASK}\n[[task.test]]\nname = \"a\"\npoints = 2\n");
+        let error = load_text(&text).unwrap_err().to_string();
+        assert!(error.contains("lists test a twice"), "{error}");
+    }
+
+    #[test]
+    fn a_missing_suite_folder_is_refused() {
+        let error = load_text(&ONE_TASK.replace("\"01-x\"", "\"02-y\""))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("no suite folder"), "{error}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let error = load_text(&ONE_TASK.replace("points = 1", "points = 1\npoitns = 2"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("poitns"), "{error}");
+    }
+}

@@ -1,0 +1,28 @@
+//! Reporting a [`Grade`]: the same verdicts, rendered for a person or for a
+//! machine. Each format is a function from a grade to text; adding one
+//! touches nothing upstream.
+
+mod human;
+mod json;
+
+use clap::ValueEnum;
+
+use crate::verdict::Grade;
+
+/// The report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table and what to do next, for a person at a terminal.
+    Human,
+    /// Every verdict as JSON (schema in README.md), for CI and gradebooks.
+    Json,
+}
+
+/// Renders `grade` in `format`. `verbose` shows every failure of the human
+/// report with its output, instead of the first failure of each task.
+pub fn render(grade: &Grade, format: Format, verbose: bool) -> String {
+    match format {
+        Format::Human => human::render(grade, verbose),
+        Format::Json => json::render(grade),
+    }
+}

@@ -1,0 +1,302 @@
+//! Running the built suites: every graded test in a process of its own, a few
+//! at a time, each within its time limit and its task's.
+//!
+//! A process per test is what makes a verdict trustworthy: a test that hangs
+//! is killed without stalling the others, one that exits or aborts the
+//! process takes only itself down, and nothing a test does leaks into the next.
+
+mod process;
+
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, bail};
+use grading_protocol::{Action, Answer, Outcome};
+
+pub use process::{Captured, Ending};
+
+use crate::{
+    build::TaskBuild,
+    manifest::{Manifest, Task},
+};
+
+/// How one graded test went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestOutcome {
+    /// The harness recorded a pass.
+    Passed,
+    /// The harness recorded a failure (a panic in the test or the code).
+    Failed {
+        message: String,
+        location: Option<String>,
+        /// The panic was `todo!()`: not written yet.
+        unimplemented: bool,
+    },
+    /// The process ended without recording anything.
+    Crashed { ending: Ending },
+    /// The process ran past its limit and was killed.
+    TimedOut { limit: Duration },
+    /// The suite file holding this test did not compile, or the crate did not.
+    NotCompiled { error: String },
+    /// Never started: its task's time ran out first.
+    Skipped { task_limit: Duration },
+}
+
+/// One test's outcome with what it printed.
+#[derive(Debug, Clone)]
+pub struct TestRun {
+    pub outcome: TestOutcome,
+    pub duration: Duration,
+    pub stdout: Captured,
+    pub stderr: Captured,
+}
+
+impl TestRun {
+    fn without_process(outcome: TestOutcome) -> TestRun {
+        TestRun {
+            outcome,
+            duration: Duration::ZERO,
+            stdout: Captured::default(),
+            stderr: Captured::default(),
+        }
+    }
+}
+
+/// One test to run.
+struct Job {
+    task: usize,
+    test: usize,
+    binary: PathBuf,
+    name: String,
+    timeout: Duration,
+}
+
+/// Runs the graded tests of `tasks`, whose suites `builds` holds, with at
+/// most `jobs` processes at once. The result is indexed like `tasks` and,
+/// within a task, like its manifest tests.
+///
+/// An error means the suites and the manifest disagree (the instructor's
+/// to fix) or a process could not be started at all.
+pub fn run(
+    manifest: &Manifest,
+    tasks: &[&Task],
+    builds: &[TaskBuild],
+    jobs: usize,
+) -> anyhow::Result<Vec<Vec<TestRun>>> {
+    let scratch = tempfile::Builder::new()
+        .prefix("checker-")
+        .tempdir()
+        .context("cannot create a scratch folder")?;
+
+    let mut results: Vec<Vec<Option<TestRun>>> = tasks
+        .iter()
+        .map(|task| vec![None; task.tests.len()])
+        .collect();
+    let mut queue = Vec::new();
+    for (task_index, (task, build)) in tasks.iter().zip(builds).enumerate() {
+        let (located, unavailable) = locate_tests(task, build, scratch.path())?;
+        for (test_index, spec) in task.tests.iter().enumerate() {
+            match located.get(&spec.name) {
+                Some(binary) => queue.push(Job {
+                    task: task_index,
+                    test: test_index,
+                    binary: binary.clone(),
+                    name: spec.name.clone(),
+                    timeout: manifest.test_timeout(spec),
+                }),
+                None => {
+                    let outcome = match (&build.compile_error, &unavailable) {
+                        (Some(error), _) => TestOutcome::NotCompiled {
+                            error: error.clone(),
+                        },
+                        (None, Some(why)) => TestOutcome::Failed {
+                            message: why.clone(),
+                            location: None,
+                            unimplemented: false,
+                        },
+                        (None, None) => bail!(
+                            "{}: task {} lists the test `{}`, but no suite file in {} declares it",
+                            crate::manifest::FILE_NAME,
+                            task.number,
+                            spec.name,
+                            task.suite_dir(manifest).display()
+                        ),
+                    };
+                    results[task_index][test_index] = Some(TestRun::without_process(outcome));
+                }
+            }
+        }
+    }
+
+    let finished = execute(
+        queue,
+        tasks.len(),
+        manifest.limits.task_timeout,
+        jobs,
+        scratch.path(),
+    )?;
+    for (task, test, run) in finished {
+        results[task][test] = Some(run);
+    }
+    Ok(results
+        .into_iter()
+        .map(|runs| {
+            runs.into_iter()
+                .map(|run| run.expect("every test is filled in"))
+                .collect()
+        })
+        .collect())
+}
+
+/// Asks each of a task's suite binaries for its tests. Returns where each
+/// test lives, and, if a binary could not answer, why.
+fn locate_tests(
+    task: &Task,
+    build: &TaskBuild,
+    scratch: &std::path::Path,
+) -> anyhow::Result<(HashMap<String, PathBuf>, Option<String>)> {
+    let mut located = HashMap::new();
+    let mut unavailable = None;
+    for binary in &build.binaries {
+        let listed = process::invoke(&process::Invocation {
+            binary: &binary.path,
+            action: Action::List,
+            timeout: Duration::from_secs(30),
+            scratch,
+        })?;
+        let Some(Answer::Tests { names }) = listed.record.map(|record| record.answer) else {
+            unavailable = Some(format!(
+                "the suite file `{}` could not list its tests ({})",
+                binary.name,
+                describe_ending(&listed.ending)
+            ));
+            continue;
+        };
+        for name in names {
+            if !task.tests.iter().any(|spec| spec.name == name) {
+                bail!(
+                    "the suite file `{}.rs` of task {} declares the test `{name}`, which {} does not list: give it points there",
+                    binary.name,
+                    task.number,
+                    crate::manifest::FILE_NAME
+                );
+            }
+            located.insert(name, binary.path.clone());
+        }
+    }
+    Ok((located, unavailable))
+}
+
+/// Runs `queue` on `jobs` worker threads. Returns (task, test, run) triples.
+fn execute(
+    queue: Vec<Job>,
+    task_count: usize,
+    task_limit: Duration,
+    jobs: usize,
+    scratch: &std::path::Path,
+) -> anyhow::Result<Vec<(usize, usize, TestRun)>> {
+    let queue = Mutex::new(queue.into_iter());
+    // When each task's first test started: its time limit counts from there.
+    let task_started: Mutex<Vec<Option<Instant>>> = Mutex::new(vec![None; task_count]);
+    let finished = Mutex::new(Vec::new());
+    let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let Some(job) = queue.lock().expect("queue lock").next() else {
+                        return;
+                    };
+                    let remaining = {
+                        let mut started = task_started.lock().expect("task clock lock");
+                        let since = *started[job.task].get_or_insert_with(Instant::now);
+                        task_limit.saturating_sub(since.elapsed())
+                    };
+                    let run = if remaining.is_zero() {
+                        Ok(TestRun::without_process(TestOutcome::Skipped {
+                            task_limit,
+                        }))
+                    } else {
+                        run_one(&job, job.timeout.min(remaining), scratch)
+                    };
+                    match run {
+                        Ok(run) => finished
+                            .lock()
+                            .expect("results lock")
+                            .push((job.task, job.test, run)),
+                        Err(error) => {
+                            failure.lock().expect("failure lock").get_or_insert(error);
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    match failure.into_inner().expect("failure lock") {
+        Some(error) => Err(error),
+        None => Ok(finished.into_inner().expect("results lock")),
+    }
+}
+
+/// Runs one test in its own process and reads its outcome.
+fn run_one(job: &Job, limit: Duration, scratch: &std::path::Path) -> anyhow::Result<TestRun> {
+    let finished = process::invoke(&process::Invocation {
+        binary: &job.binary,
+        action: Action::Run {
+            test: job.name.clone(),
+        },
+        timeout: limit,
+        scratch,
+    })?;
+    let recorded = finished.record.and_then(|record| match record.answer {
+        Answer::Outcome { test, outcome } if test == job.name => Some(outcome),
+        _ => None,
+    });
+    let outcome = match (recorded, &finished.ending) {
+        (Some(Outcome::Passed), _) => TestOutcome::Passed,
+        (
+            Some(Outcome::Failed {
+                message,
+                location,
+                unimplemented,
+            }),
+            _,
+        ) => TestOutcome::Failed {
+            message,
+            location,
+            unimplemented,
+        },
+        (None, Ending::TimedOut) => TestOutcome::TimedOut { limit },
+        (None, ending) => TestOutcome::Crashed {
+            ending: ending.clone(),
+        },
+    };
+    Ok(TestRun {
+        outcome,
+        duration: finished.duration,
+        stdout: finished.stdout,
+        stderr: finished.stderr,
+    })
+}
+
+/// How a process ended, in words.
+pub fn describe_ending(ending: &Ending) -> String {
+    use std::os::unix::process::ExitStatusExt as _;
+    match ending {
+        Ending::TimedOut => "it ran past its time limit".into(),
+        Ending::Exited(status) => match (status.code(), status.signal()) {
+            (Some(code), _) => format!("the process exited with status {code}"),
+            (None, Some(6)) => "the process aborted (SIGABRT)".into(),
+            (None, Some(9)) => "the process was killed (SIGKILL)".into(),
+            (None, Some(11)) => "the process crashed (SIGSEGV)".into(),
+            (None, Some(signal)) => format!("the process was killed by signal {signal}"),
+            (None, None) => "the process ended".into(),
+        },
+    }
+}

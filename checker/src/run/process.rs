@@ -1,0 +1,221 @@
+//! One suite process: start it, hand it a request, bound its time and its
+//! output, and read the record it leaves.
+//!
+//! Nothing the process prints is interpreted: stdout and stderr are only kept
+//! (the first few KiB) to show the student. The verdict comes from the record
+//! file alone, and only if it carries this invocation's random token.
+
+use std::{
+    io::{Read, Write},
+    path::Path,
+    process::{Command, ExitStatus, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use anyhow::Context as _;
+use grading_protocol::{Action, PROTOCOL_FLAG, Record, Request};
+use wait_timeout::ChildExt;
+
+/// How much of each stream is kept. The rest is read and dropped, so a
+/// process that floods its output neither blocks on a full pipe nor fills
+/// the checker's memory.
+pub const KEPT_OUTPUT_BYTES: usize = 8 * 1024;
+
+/// After the process ends, how long to wait for its pipes to close. Only a
+/// process it started itself can hold them open longer; its output is then cut.
+const PIPE_GRACE: Duration = Duration::from_secs(2);
+
+/// What to run.
+pub struct Invocation<'a> {
+    pub binary: &'a Path,
+    pub action: Action,
+    pub timeout: Duration,
+    /// A private folder for record files; also the process's working folder.
+    pub scratch: &'a Path,
+}
+
+/// How the process ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// It exited or was killed by a signal.
+    Exited(ExitStatus),
+    /// It ran past its time limit and was killed.
+    TimedOut,
+}
+
+/// The first [`KEPT_OUTPUT_BYTES`] of a stream, and how much more there was.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Captured {
+    pub text: String,
+    pub omitted_bytes: u64,
+}
+
+/// What an invocation left behind.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The process's answer, if it left a genuine one.
+    pub record: Option<Record>,
+    pub ending: Ending,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub duration: Duration,
+}
+
+/// Runs one suite process to completion or to its time limit.
+pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
+    let token = fresh_token()?;
+    let record_path = invocation.scratch.join(format!("{token}.json"));
+    let request = Request {
+        token: token.clone(),
+        record_path: record_path.clone(),
+        action: invocation.action.clone(),
+    };
+
+    let started = Instant::now();
+    let mut child = Command::new(invocation.binary)
+        .arg(PROTOCOL_FLAG)
+        .current_dir(invocation.scratch)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {}", invocation.binary.display()))?;
+
+    let mut stdin = child.stdin.take().context("child stdin")?;
+    // A process that exits before reading its request closes the pipe; that
+    // shows in its ending, so a failed write here is not an error.
+    let _ = writeln!(stdin, "{}", serde_json::to_string(&request)?);
+    drop(stdin);
+
+    let stdout = drain(child.stdout.take().context("child stdout")?);
+    let stderr = drain(child.stderr.take().context("child stderr")?);
+
+    let ending = match child.wait_timeout(invocation.timeout)? {
+        Some(status) => Ending::Exited(status),
+        None => {
+            // Already gone is fine: it ended between the two calls.
+            let _ = child.kill();
+            child.wait()?;
+            Ending::TimedOut
+        }
+    };
+    let duration = started.elapsed();
+
+    let record = std::fs::read(&record_path)
+        .ok()
+        .and_then(|bytes| Record::parse_for(&bytes, &token));
+    let _ = std::fs::remove_file(&record_path);
+    Ok(Finished {
+        record,
+        ending,
+        stdout: stdout.collect(),
+        stderr: stderr.collect(),
+        duration,
+    })
+}
+
+/// A 128-bit random token, as hex.
+fn fresh_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|error| anyhow::anyhow!("no randomness for a token: {error}"))?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+/// A stream being read in the background.
+struct Drain {
+    kept: Arc<Mutex<(Vec<u8>, u64)>>,
+    done: std::sync::mpsc::Receiver<()>,
+}
+
+/// Reads `stream` to its end on a thread of its own, keeping the first
+/// [`KEPT_OUTPUT_BYTES`] and counting the rest.
+fn drain(mut stream: impl Read + Send + 'static) -> Drain {
+    let kept = Arc::new(Mutex::new((Vec::new(), 0u64)));
+    let (done_tx, done) = std::sync::mpsc::channel();
+    let shared = Arc::clone(&kept);
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 8192];
+        while let Ok(read @ 1..) = stream.read(&mut buffer) {
+            let mut guard = shared
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let (bytes, omitted) = &mut *guard;
+            let room = KEPT_OUTPUT_BYTES.saturating_sub(bytes.len()).min(read);
+            bytes.extend_from_slice(&buffer[..room]);
+            *omitted += (read - room) as u64;
+        }
+        let _ = done_tx.send(());
+    });
+    Drain { kept, done }
+}
+
+impl Drain {
+    /// What was read, once the stream ends or [`PIPE_GRACE`] passes.
+    fn collect(self) -> Captured {
+        let _ = self.done.recv_timeout(PIPE_GRACE);
+        let guard = self
+            .kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Captured {
+            text: String::from_utf8_lossy(&guard.0).into_owned(),
+            omitted_bytes: guard.1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_fresh_hex() {
+        let (a, b) = (fresh_token().unwrap(), fresh_token().unwrap());
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn a_flood_is_cut_and_counted() {
+        let flood = std::io::repeat(b'x').take(1_000_000);
+        let captured = drain(flood).collect();
+        assert_eq!(captured.text.len(), KEPT_OUTPUT_BYTES);
+        assert_eq!(captured.omitted_bytes, 1_000_000 - KEPT_OUTPUT_BYTES as u64);
+    }
+
+    #[test]
+    fn a_process_that_leaves_no_record_has_none() {
+        let scratch = tempfile::tempdir().unwrap();
+        let finished = invoke(&Invocation {
+            binary: Path::new("/bin/echo"),
+            action: Action::List,
+            timeout: Duration::from_secs(10),
+            scratch: scratch.path(),
+        })
+        .unwrap();
+        assert!(finished.record.is_none());
+        assert!(matches!(finished.ending, Ending::Exited(status) if status.success()));
+        // echo prints its argument: output is kept, never read as a verdict.
+        assert!(finished.stdout.text.contains(PROTOCOL_FLAG));
+    }
+
+    #[test]
+    fn a_process_past_its_limit_is_killed() {
+        let scratch = tempfile::tempdir().unwrap();
+        let script = scratch.path().join("hang.sh");
+        std::fs::write(&script, "#!/bin/sh\nexec sleep 30\n").unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let finished = invoke(&Invocation {
+            binary: &script,
+            action: Action::List,
+            timeout: Duration::from_millis(200),
+            scratch: scratch.path(),
+        })
+        .unwrap();
+        assert_eq!(finished.ending, Ending::TimedOut);
+    }
+}

@@ -1,0 +1,359 @@
+//! Turning what the tests did into verdicts: a status and points for every
+//! test and task, a message that says what went wrong, and a total.
+//!
+//! This is the one place that decides what counts: only a recorded pass
+//! earns points; `todo!()` means "not started"; a process that died or hung
+//! failed. The result, [`Grade`], is plain data that every report format
+//! renders, and that `--format json` serializes as it is.
+
+use std::{path::Path, time::Duration};
+
+use serde::Serialize;
+
+use crate::{
+    manifest::{Manifest, Task},
+    paths,
+    run::{Captured, TestOutcome, TestRun, describe_ending},
+};
+
+/// Version of the JSON schema (README documents it); bumped on any change
+/// that could break a reader.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole grading result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grade {
+    pub schema_version: u32,
+    pub title: String,
+    /// The folder of task crates that was graded, relative to the repository.
+    pub graded: String,
+    pub score: u32,
+    pub max_score: u32,
+    /// Only some of the manifest's tasks were graded (`--task`).
+    pub partial: bool,
+    pub tasks: Vec<TaskGrade>,
+}
+
+/// One task's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskGrade {
+    pub number: u32,
+    pub slug: String,
+    pub title: String,
+    pub status: TaskStatus,
+    pub points: u32,
+    pub max_points: u32,
+    pub tests_passed: usize,
+    pub tests_total: usize,
+    /// The file the student edits.
+    pub file: String,
+    /// What to look at first: the compiler's error, the first failure, or
+    /// the first `todo!()` still in place.
+    pub message: Option<String>,
+    /// `file:line` that message points at, when known.
+    pub location: Option<String>,
+    /// Wall time of the task's tests, added up.
+    pub duration_secs: f64,
+    pub tests: Vec<TestGrade>,
+    /// The mildest hint, for a student who has not started.
+    #[serde(skip)]
+    pub first_hint: Option<crate::manifest::Hint>,
+}
+
+/// One test's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestGrade {
+    pub name: String,
+    pub status: TestStatus,
+    pub points: u32,
+    pub max_points: u32,
+    pub message: Option<String>,
+    pub location: Option<String>,
+    /// What the test printed, cut to a few KiB (failed tests only).
+    pub output: Option<String>,
+    pub duration_secs: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestStatus {
+    Passed,
+    Failed,
+    TimedOut,
+    NotCompiled,
+    NotStarted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Passed,
+    Failing,
+    NotStarted,
+    NotCompiled,
+}
+
+impl Grade {
+    /// Whether every task of the course was graded and passed.
+    pub fn complete(&self) -> bool {
+        !self.partial
+            && self
+                .tasks
+                .iter()
+                .all(|task| task.status == TaskStatus::Passed)
+    }
+}
+
+/// Judges the runs of `tasks` (as [`crate::run::run`] returns them) and
+/// writes paths relative to `repo`.
+pub fn judge(
+    manifest: &Manifest,
+    tasks: &[&Task],
+    runs: Vec<Vec<TestRun>>,
+    crates_root: &Path,
+    repo: &Path,
+) -> Grade {
+    let graded = paths::display(crates_root, repo);
+    let tasks: Vec<TaskGrade> = tasks
+        .iter()
+        .zip(runs)
+        .map(|(task, runs)| judge_task(task, runs, &graded, repo))
+        .collect();
+    Grade {
+        schema_version: SCHEMA_VERSION,
+        title: manifest.title.clone(),
+        graded,
+        score: tasks.iter().map(|task| task.points).sum(),
+        max_score: tasks.iter().map(|task| task.max_points).sum(),
+        partial: tasks.len() < manifest.tasks.len(),
+        tasks,
+    }
+}
+
+fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path) -> TaskGrade {
+    let mut compile_error = None;
+    let tests: Vec<TestGrade> = task
+        .tests
+        .iter()
+        .zip(runs)
+        .map(|(spec, run)| {
+            if let TestOutcome::NotCompiled { error } = &run.outcome {
+                compile_error.get_or_insert_with(|| error.clone());
+            }
+            judge_test(&spec.name, spec.points, run, repo)
+        })
+        .collect();
+
+    let all = |status| tests.iter().all(|test| test.status == status);
+    let status = if all(TestStatus::Passed) {
+        TaskStatus::Passed
+    } else if all(TestStatus::NotCompiled) {
+        TaskStatus::NotCompiled
+    } else if all(TestStatus::NotStarted) {
+        TaskStatus::NotStarted
+    } else {
+        TaskStatus::Failing
+    };
+    let first_unpassed = tests.iter().find(|test| test.status != TestStatus::Passed);
+    let (message, location) = match (status, first_unpassed) {
+        (TaskStatus::NotCompiled, _) => (compile_error, None),
+        (_, Some(test)) if test.status == TestStatus::NotStarted => {
+            (test.message.clone(), test.location.clone())
+        }
+        (_, Some(test)) => (
+            Some(format!(
+                "{}: {}",
+                test.name,
+                test.message.as_deref().unwrap_or("failed")
+            )),
+            test.location.clone(),
+        ),
+        (_, None) => (None, None),
+    };
+
+    TaskGrade {
+        number: task.number,
+        slug: task.slug.clone(),
+        title: task.title.clone(),
+        status,
+        points: tests.iter().map(|test| test.points).sum(),
+        max_points: task.max_points(),
+        tests_passed: tests
+            .iter()
+            .filter(|test| test.status == TestStatus::Passed)
+            .count(),
+        tests_total: tests.len(),
+        file: format!("{graded}/{}/{}", task.dir, task.edit),
+        message,
+        location,
+        duration_secs: tests.iter().map(|test| test.duration_secs).sum(),
+        tests,
+        first_hint: task.hints.first().cloned(),
+    }
+}
+
+fn judge_test(name: &str, max_points: u32, run: TestRun, repo: &Path) -> TestGrade {
+    let relative = |text: &str| paths::relative_to(text, repo);
+    let (status, message, location) = match run.outcome {
+        TestOutcome::Passed => (TestStatus::Passed, None, None),
+        TestOutcome::Failed {
+            message,
+            location,
+            unimplemented,
+        } => (
+            if unimplemented {
+                TestStatus::NotStarted
+            } else {
+                TestStatus::Failed
+            },
+            Some(relative(&message)),
+            location.map(|at| relative(&at)),
+        ),
+        TestOutcome::Crashed { ending } => (
+            TestStatus::Failed,
+            Some(format!(
+                "{} before the test finished: code that exits or aborts the process ends the test with it",
+                describe_ending(&ending)
+            )),
+            None,
+        ),
+        TestOutcome::TimedOut { limit } => (
+            TestStatus::TimedOut,
+            Some(format!(
+                "did not finish within {}: an endless loop, a future that never completes, a deadlock, \
+                 or a blocking call inside async code?",
+                seconds(limit)
+            )),
+            None,
+        ),
+        TestOutcome::NotCompiled { .. } => (
+            TestStatus::NotCompiled,
+            Some("does not compile".into()),
+            None,
+        ),
+        TestOutcome::Skipped { task_limit } => (
+            TestStatus::TimedOut,
+            Some(format!(
+                "not run: the task's tests had used up their {} already",
+                seconds(task_limit)
+            )),
+            None,
+        ),
+    };
+    let output = (status != TestStatus::Passed)
+        .then(|| printed(&run.stdout, &run.stderr))
+        .flatten();
+    TestGrade {
+        name: name.to_owned(),
+        points: if status == TestStatus::Passed {
+            max_points
+        } else {
+            0
+        },
+        max_points,
+        status,
+        message,
+        location,
+        output,
+        duration_secs: run.duration.as_secs_f64(),
+    }
+}
+
+/// What a test printed, labelled by stream, with a note where it was cut.
+fn printed(stdout: &Captured, stderr: &Captured) -> Option<String> {
+    let mut text = String::new();
+    for (label, captured) in [("stdout", stdout), ("stderr", stderr)] {
+        if captured.text.is_empty() && captured.omitted_bytes == 0 {
+            continue;
+        }
+        text.push_str(&format!("--- {label} ---\n{}", captured.text));
+        if !captured.text.ends_with('\n') {
+            text.push('\n');
+        }
+        if captured.omitted_bytes > 0 {
+            text.push_str(&format!(
+                "[... {} more bytes not kept]\n",
+                captured.omitted_bytes
+            ));
+        }
+    }
+    (!text.is_empty()).then_some(text)
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(outcome: TestOutcome) -> TestRun {
+        TestRun {
+            outcome,
+            duration: Duration::from_millis(5),
+            stdout: Captured::default(),
+            stderr: Captured::default(),
+        }
+    }
+
+    fn failed(unimplemented: bool) -> TestOutcome {
+        TestOutcome::Failed {
+            message: "not yet implemented: run_all".into(),
+            location: Some("/repo/exercises/01/src/lib.rs:9".into()),
+            unimplemented,
+        }
+    }
+
+    #[test]
+    fn only_a_recorded_pass_earns_points() {
+        let repo = Path::new("/repo");
+        assert_eq!(judge_test("t", 3, run(TestOutcome::Passed), repo).points, 3);
+        for outcome in [
+            failed(false),
+            TestOutcome::TimedOut {
+                limit: Duration::from_secs(1),
+            },
+            TestOutcome::NotCompiled { error: "e".into() },
+            TestOutcome::Skipped {
+                task_limit: Duration::from_secs(1),
+            },
+        ] {
+            assert_eq!(
+                judge_test("t", 3, run(outcome.clone()), repo).points,
+                0,
+                "{outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_exit_mid_test_is_a_failure_that_says_so() {
+        use std::os::unix::process::ExitStatusExt as _;
+        let outcome = TestOutcome::Crashed {
+            ending: crate::run::Ending::Exited(std::process::ExitStatus::from_raw(0)),
+        };
+        let grade = judge_test("t", 3, run(outcome), Path::new("/repo"));
+        assert_eq!(grade.status, TestStatus::Failed);
+        assert!(grade.message.unwrap().contains("exited with status 0"));
+    }
+
+    #[test]
+    fn todo_means_not_started_and_points_at_the_stub() {
+        let grade = judge_test("t", 3, run(failed(true)), Path::new("/repo"));
+        assert_eq!(grade.status, TestStatus::NotStarted);
+        assert_eq!(grade.location.as_deref(), Some("exercises/01/src/lib.rs:9"));
+    }
+
+    #[test]
+    fn cut_output_carries_a_note() {
+        let stdout = Captured {
+            text: "x".repeat(10),
+            omitted_bytes: 90,
+        };
+        let text = printed(&stdout, &Captured::default()).unwrap();
+        assert!(text.starts_with("--- stdout ---\nxxxxxxxxxx\n"));
+        assert!(text.contains("90 more bytes"));
+        assert!(printed(&Captured::default(), &Captured::default()).is_none());
+    }
+}
