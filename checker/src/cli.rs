@@ -41,6 +41,10 @@ pub struct Cli {
     #[arg(long, value_name = "N")]
     pub min_score: Option<u32>,
 
+    /// Give every test at most SECS seconds, whatever tasks.toml says.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub test_timeout: Option<u64>,
+
     /// Run at most N tests at once [default: twice the CPUs].
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,

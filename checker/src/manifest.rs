@@ -121,6 +121,14 @@ impl Manifest {
             .map_or(self.limits.test_timeout, Duration::from_secs)
     }
 
+    /// Gives every test `limit`, replacing the manifest's limits.
+    pub fn override_test_timeout(&mut self, limit: Duration) {
+        self.limits.test_timeout = limit;
+        for test in self.tasks.iter_mut().flat_map(|task| task.tests.iter_mut()) {
+            test.timeout_secs = None;
+        }
+    }
+
     /// Reads and validates `DIR/tasks.toml`.
     pub fn load(suites_dir: &Path) -> Result<Manifest, ManifestError> {
         let path = suites_dir.join(FILE_NAME);

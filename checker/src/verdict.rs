@@ -242,7 +242,8 @@ fn judge_test(name: &str, max_points: u32, run: TestRun, repo: &Path) -> TestGra
     };
     let output = (status != TestStatus::Passed)
         .then(|| printed(&run.stdout, &run.stderr))
-        .flatten();
+        .flatten()
+        .map(|text| relative(&text));
     TestGrade {
         name: name.to_owned(),
         points: if status == TestStatus::Passed {

@@ -85,7 +85,7 @@ pub fn build(
     let stdout = child.stdout.take().context("cargo's stdout")?;
     for line in BufReader::new(stdout).lines() {
         let line = line.context("reading cargo's messages")?;
-        let Ok(message) = serde_json::from_str::<Message>(&line) else {
+        let Ok(message) = serde_json::from_str::<CargoLine>(&line) else {
             continue;
         };
         record(message, plans, &mut tasks, &paths.repo);
@@ -100,9 +100,9 @@ pub fn build(
 }
 
 /// Files one cargo message under the task it belongs to.
-fn record(message: Message, plans: &[&TaskPlan], tasks: &mut [TaskBuild], repo: &Path) {
+fn record(message: CargoLine, plans: &[&TaskPlan], tasks: &mut [TaskBuild], repo: &Path) {
     match message {
-        Message::CompilerArtifact {
+        CargoLine::CompilerArtifact {
             target,
             executable: Some(executable),
         } if target.kind.iter().any(|kind| kind == "test") => {
@@ -119,7 +119,7 @@ fn record(message: Message, plans: &[&TaskPlan], tasks: &mut [TaskBuild], repo: 
                 }
             }
         }
-        Message::CompilerMessage { target, message } if message.level == "error" => {
+        CargoLine::CompilerMessage { target, message } if message.level == "error" => {
             let owner = plans.iter().position(|plan| {
                 target.src_path.starts_with(&plan.crate_dir)
                     || plan
@@ -140,7 +140,7 @@ fn record(message: Message, plans: &[&TaskPlan], tasks: &mut [TaskBuild], repo: 
 /// The parts of cargo's JSON messages the checker reads.
 #[derive(Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
-enum Message {
+enum CargoLine {
     CompilerArtifact {
         target: Target,
         executable: Option<PathBuf>,
