@@ -13,7 +13,7 @@ mod report;
 mod run;
 mod verdict;
 
-use std::process::ExitCode;
+use std::{process::ExitCode, time::Instant};
 
 use anyhow::{Context as _, bail};
 use clap::Parser as _;
@@ -55,9 +55,15 @@ fn grade(cli: &Cli) -> anyhow::Result<ExitCode> {
         grading: repo.join("target").join("grading"),
         repo: repo.clone(),
     };
+    let started = Instant::now();
     let builds = build::build(&manifest, &tasks, &crates_root, &build_paths, cli.quiet)?;
+    let built = Instant::now();
     let runs = run::run(&manifest, &tasks, &builds, cli.jobs())?;
-    let grade = verdict::judge(&manifest, &tasks, runs, &crates_root, &repo);
+    let timings = verdict::Timings {
+        build_secs: (built - started).as_secs_f64(),
+        run_secs: built.elapsed().as_secs_f64(),
+    };
+    let grade = verdict::judge(&manifest, &tasks, runs, &crates_root, &repo, timings);
 
     let text = report::render(&grade, cli.format, cli.verbose);
     match &cli.output {

@@ -31,7 +31,17 @@ pub struct Grade {
     pub max_score: u32,
     /// Only some of the manifest's tasks were graded (`--task`).
     pub partial: bool,
+    pub timings: Timings,
     pub tasks: Vec<TaskGrade>,
+}
+
+/// Where the grading's wall time went.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Timings {
+    /// Generating and building the suites (cargo included).
+    pub build_secs: f64,
+    /// Running every test, in parallel.
+    pub run_secs: f64,
 }
 
 /// One task's verdict.
@@ -112,6 +122,7 @@ pub fn judge(
     runs: Vec<Vec<TestRun>>,
     crates_root: &Path,
     repo: &Path,
+    timings: Timings,
 ) -> Grade {
     let graded = paths::display(crates_root, repo);
     let tasks: Vec<TaskGrade> = tasks
@@ -126,6 +137,7 @@ pub fn judge(
         score: tasks.iter().map(|task| task.points).sum(),
         max_score: tasks.iter().map(|task| task.max_points).sum(),
         partial: tasks.len() < manifest.tasks.len(),
+        timings,
         tasks,
     }
 }

@@ -11,6 +11,7 @@ use support::{Tree, checker, grade_json, one_grading_at_a_time, task, test};
 
 /// Durations vary from run to run; everything else in a report must not.
 fn redact_durations(report: &mut serde_json::Value) {
+    report["timings"] = "[timings]".into();
     for task in report["tasks"].as_array_mut().unwrap() {
         task["duration_secs"] = "[duration]".into();
         for test in task["tests"].as_array_mut().unwrap() {
