@@ -1,33 +1,28 @@
-//! The checker: grades the task crates against the hidden suites and reports.
-//!
-//! The layers, each in its own module and each replaceable on its own:
-//! [`manifest`] (what the tasks and tests are) → [`build`] (compile each
-//! task's suites against its crate) → [`run`] (every test in its own process)
-//! → [`verdict`] (statuses and points) → [`report`] (terminal or JSON).
+//! The checker's command line: parse, dispatch to grading or `verify`, and
+//! turn the outcome into an exit status. The work is in the library.
 
-mod build;
 mod cli;
-mod manifest;
-mod paths;
-mod report;
-mod run;
-mod verdict;
 
-use std::{process::ExitCode, time::Instant};
+use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
+use checker::{build::BuildPaths, grading::Grader, manifest::Manifest, paths, report, verify};
 use clap::Parser as _;
 
-use crate::{build::BuildPaths, cli::Cli, manifest::Manifest};
+use crate::cli::{Cli, Command, CommonArgs, GradeArgs, VerifyArgs};
 
-/// Grading ran, and the score is below `--min-score`.
-const BELOW_MIN_SCORE: u8 = 1;
+/// Grading ran, and the score is below `--min-score`; or `verify` found a problem.
+const FELL_SHORT: u8 = 1;
 /// Grading could not run (as clap's usage errors).
 const CANNOT_GRADE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match grade(&cli) {
+    let outcome = match &cli.command {
+        None => grade(&cli.grade),
+        Some(Command::Verify(args)) => run_verify(args),
+    };
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             eprintln!("checker: {error:#}");
@@ -36,68 +31,52 @@ fn main() -> ExitCode {
     }
 }
 
-/// Grades as `cli` asks, writes the report, and says how to exit.
-fn grade(cli: &Cli) -> anyhow::Result<ExitCode> {
+/// The grader the common options describe.
+fn grader(common: &CommonArgs) -> anyhow::Result<Grader> {
     let repo = paths::repo_root()?;
-    let mut manifest = Manifest::load(&cli.suites_dir(&repo))?;
-    if let Some(secs) = cli.test_timeout {
+    let mut manifest = Manifest::load(&common.suites_dir(&repo))?;
+    if let Some(secs) = common.test_timeout {
         manifest.override_test_timeout(std::time::Duration::from_secs(secs));
     }
-    let tasks = select_tasks(&manifest, &cli.tasks)?;
-    let crates_root = cli.crates_root(&repo);
+    Ok(Grader {
+        manifest,
+        paths: BuildPaths::for_repo(&repo),
+        jobs: common.jobs(),
+        quiet: common.quiet,
+    })
+}
+
+/// Grades as asked, writes the report, and says how to exit.
+fn grade(args: &GradeArgs) -> anyhow::Result<ExitCode> {
+    let grader = grader(&args.common)?;
+    let tasks = grader.select_tasks(&args.common.tasks)?;
+    let crates_root = args.crates_root(&grader.paths.repo);
     let crates_root = crates_root
         .canonicalize()
         .with_context(|| format!("no folder of task crates at {}", crates_root.display()))?;
+    let grade = grader.grade(&tasks, &crates_root)?;
 
-    let build_paths = BuildPaths {
-        harness: repo.join("checker").join("harness"),
-        lockfile: repo.join("Cargo.lock"),
-        grading: repo.join("target").join("grading"),
-        repo: repo.clone(),
-    };
-    let started = Instant::now();
-    let builds = build::build(&manifest, &tasks, &crates_root, &build_paths, cli.quiet)?;
-    let built = Instant::now();
-    let runs = run::run(&manifest, &tasks, &builds, cli.jobs())?;
-    let timings = verdict::Timings {
-        build_secs: (built - started).as_secs_f64(),
-        run_secs: built.elapsed().as_secs_f64(),
-    };
-    let grade = verdict::judge(&manifest, &tasks, runs, &crates_root, &repo, timings);
-
-    let text = report::render(&grade, cli.format, cli.verbose);
-    match &cli.output {
+    let text = report::render(&grade, args.format, args.verbose);
+    match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => print!("{text}"),
     }
-    Ok(match cli.min_score {
-        Some(minimum) if grade.score < minimum => ExitCode::from(BELOW_MIN_SCORE),
+    Ok(match args.min_score {
+        Some(minimum) if grade.score < minimum => ExitCode::from(FELL_SHORT),
         _ => ExitCode::SUCCESS,
     })
 }
 
-/// The tasks `numbers` names, in manifest order; all of them if none.
-fn select_tasks<'m>(
-    manifest: &'m Manifest,
-    numbers: &[u32],
-) -> anyhow::Result<Vec<&'m manifest::Task>> {
-    for number in numbers {
-        if !manifest.tasks.iter().any(|task| task.number == *number) {
-            let known: Vec<String> = manifest
-                .tasks
-                .iter()
-                .map(|task| task.number.to_string())
-                .collect();
-            bail!(
-                "there is no task {number}; the tasks are {}",
-                known.join(", ")
-            );
-        }
-    }
-    Ok(manifest
-        .tasks
-        .iter()
-        .filter(|task| numbers.is_empty() || numbers.contains(&task.number))
-        .collect())
+/// Proves the suites against the solutions, the stubs and the mutants.
+fn run_verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let grader = grader(&args.common)?;
+    let tasks = grader.select_tasks(&args.common.tasks)?;
+    let verification = verify::verify(&grader, &tasks)?;
+    print!("{}", verify::render(&verification));
+    Ok(if verification.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(FELL_SHORT)
+    })
 }

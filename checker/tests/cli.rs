@@ -98,7 +98,7 @@ fn min_score_turns_a_low_score_into_exit_1_and_json_goes_to_a_file() {
 fn min_score_met_exits_0() {
     let _one = one_grading_at_a_time();
     let output = checker()
-        .args(["--solutions", "--task", "3", "--min-score", "25"])
+        .args(["--quiet", "--solutions", "--task", "3", "--min-score", "25"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));

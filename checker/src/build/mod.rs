@@ -27,6 +27,18 @@ pub struct BuildPaths {
     pub grading: PathBuf,
 }
 
+impl BuildPaths {
+    /// The standard places in the repository at `repo`.
+    pub fn for_repo(repo: &Path) -> BuildPaths {
+        BuildPaths {
+            repo: repo.to_path_buf(),
+            harness: repo.join("checker").join("harness"),
+            lockfile: repo.join("Cargo.lock"),
+            grading: repo.join("target").join("grading"),
+        }
+    }
+}
+
 /// One task's part of a build.
 #[derive(Debug, Clone, Default)]
 pub struct TaskBuild {

@@ -1,5 +1,5 @@
 //! Shared by the checker's integration tests: running the checker binary,
-//! and building trees of task crates with planted mistakes.
+//! reading its JSON report, and making trees of task crates with planted code.
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
@@ -9,7 +9,10 @@ use std::{
 };
 
 use assert_cmd::Command;
-use serde::Deserialize;
+use checker::{
+    manifest::Manifest,
+    mutants::{Base, Mutant, Tree},
+};
 
 /// The four task folders, in order.
 pub const TASKS: [&str; 4] = [
@@ -34,18 +37,16 @@ pub fn one_grading_at_a_time() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The checker, quiet about cargo's progress.
+/// The checker binary.
 pub fn checker() -> Command {
-    let mut command = Command::cargo_bin("checker").unwrap();
-    command.arg("--quiet");
-    command
+    Command::cargo_bin("checker").unwrap()
 }
 
 /// Grades with `args` and returns the JSON report, asserting exit status 0.
 pub fn grade_json(args: &[&str]) -> serde_json::Value {
     let _one = one_grading_at_a_time();
     let output = checker()
-        .args(["--format", "json"])
+        .args(["--quiet", "--format", "json"])
         .args(args)
         .output()
         .unwrap();
@@ -58,7 +59,7 @@ pub fn grade_json(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-/// A task's entry in a JSON report.
+/// A task's entry in a JSON report, by task folder.
 pub fn task<'a>(report: &'a serde_json::Value, dir: &str) -> &'a serde_json::Value {
     let number: u64 = dir[..2].parse().unwrap();
     report["tasks"]
@@ -79,106 +80,77 @@ pub fn test<'a>(task: &'a serde_json::Value, name: &str) -> &'a serde_json::Valu
         .unwrap_or_else(|| panic!("no test {name}"))
 }
 
-/// A planted mistake: `checker/mutants/<task>/<name>.toml`.
-#[derive(Deserialize)]
-pub struct Mutant {
-    pub description: String,
-    pub fails: Vec<String>,
-    #[serde(rename = "replace")]
-    pub replacements: Vec<Replacement>,
-}
-
-#[derive(Deserialize)]
-pub struct Replacement {
-    pub find: String,
-    pub with: String,
-}
-
-impl Mutant {
-    pub fn load(task: &str, name: &str) -> Mutant {
-        let path = repo()
-            .join("checker/mutants")
+/// A fixture of misbehaving code: `checker/tests/fixtures/hostile/<task>/<name>.toml`.
+pub fn hostile(task: &str, name: &str) -> Mutant {
+    Mutant::load(
+        &repo()
+            .join("checker/tests/fixtures/hostile")
             .join(task)
-            .join(format!("{name}.toml"));
-        toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-    }
-
-    /// `source` with the mutant's edits made; each `find` must occur once.
-    pub fn apply(&self, source: &str) -> String {
-        let mut source = source.to_owned();
-        for replacement in &self.replacements {
-            assert_eq!(
-                source.matches(&replacement.find).count(),
-                1,
-                "mutant ({}): {:?} must occur exactly once",
-                self.description,
-                replacement.find
-            );
-            source = source.replacen(&replacement.find, &replacement.with, 1);
-        }
-        source
-    }
+            .join(format!("{name}.toml")),
+    )
+    .unwrap()
 }
 
-/// A folder of the four task crates, laid out like `exercises/`, whose
-/// libraries are the reference solutions unless a test plants something
-/// else. It lives at a fixed place under cargo's test scratch folder, so a
-/// re-run rebuilds only what changed.
-pub struct Tree {
-    pub root: PathBuf,
+/// One of a suite's mutants: `checker/suites/<task>/mutants/<name>.toml`.
+pub fn suite_mutant(task: &str, name: &str) -> Mutant {
+    Mutant::load(
+        &repo()
+            .join("checker/suites")
+            .join(task)
+            .join("mutants")
+            .join(format!("{name}.toml")),
+    )
+    .unwrap()
 }
 
-impl Tree {
-    /// The tree called `name`, every task a copy of the exercise crate with
-    /// the solution's lib.rs.
-    pub fn solved(name: &str) -> Tree {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("trees")
-            .join(name);
-        for task in TASKS {
-            let exercise = repo().join("exercises").join(task);
-            copy_dir(&exercise, &root.join(task));
-            let solution =
-                std::fs::read_to_string(repo().join("solutions").join(task).join("src/lib.rs"))
-                    .unwrap();
-            write_if_changed(&root.join(task).join("src/lib.rs"), &solution);
-        }
-        Tree { root }
-    }
-
-    /// Plants `checker/mutants/<task>/<mutant>.toml` into task `task`.
-    pub fn plant(&self, task: &str, mutant: &str) -> Mutant {
-        let mutant = Mutant::load(task, mutant);
-        let lib = self.root.join(task).join("src/lib.rs");
-        let source = std::fs::read_to_string(&lib).unwrap();
-        write_if_changed(&lib, &mutant.apply(&source));
-        mutant
-    }
-
-    pub fn path(&self) -> &str {
-        self.root.to_str().unwrap()
-    }
+/// The tree `name` under cargo's test scratch folder (a fixed place, so a
+/// re-run rebuilds only what changed), made from `base` with `plantings`.
+pub fn tree(name: &str, base: Base, plantings: &[(&str, &Mutant)]) -> Tree {
+    let manifest = Manifest::load(&repo().join("checker/suites")).unwrap();
+    let plantings: Vec<(u32, &Mutant)> = plantings
+        .iter()
+        .map(|(dir, mutant)| (dir[..2].parse().unwrap(), *mutant))
+        .collect();
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("trees")
+        .join(name);
+    Tree::make(&root, &repo(), &manifest, base, &plantings).unwrap()
 }
 
-/// Copies the files of `from` into `to` (recursively), leaving unchanged
-/// files untouched.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            write_if_changed(&target, &std::fs::read_to_string(entry.path()).unwrap());
+/// Grades `tree` with `extra_args`, checks that each planted task fails the
+/// tests its fixture names while every other task keeps all its points, and
+/// returns the report.
+pub fn assert_each_costs_only_its_task(
+    tree: &Tree,
+    planted: &[(&str, &Mutant)],
+    extra_args: &[&str],
+) -> serde_json::Value {
+    let mut args = vec!["--exercises", tree.root.to_str().unwrap()];
+    args.extend_from_slice(extra_args);
+    let report = grade_json(&args);
+    for dir in TASKS {
+        let graded = task(&report, dir);
+        match planted.iter().find(|(planted_dir, _)| *planted_dir == dir) {
+            Some((_, mutant)) => {
+                assert!(
+                    graded["points"].as_u64().unwrap() < 25,
+                    "task {dir} ({}) kept all its points: {graded:#}",
+                    mutant.description
+                );
+                for name in &mutant.fails {
+                    assert_ne!(
+                        test(graded, name)["status"],
+                        "passed",
+                        "task {dir} ({}): {name} passed",
+                        mutant.description
+                    );
+                }
+            }
+            None => assert_eq!(
+                graded["points"], 25,
+                "untouched task {dir} lost points: {graded:#}"
+            ),
         }
     }
-}
-
-/// Writes `content` unless the file holds it already: cargo watches mtimes.
-fn write_if_changed(path: &Path, content: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|existing| existing == content) {
-        return;
-    }
-    std::fs::write(path, content).unwrap();
+    report
 }

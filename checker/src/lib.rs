@@ -1,0 +1,18 @@
+//! The checker: grades the task crates against the hidden suites.
+//!
+//! The layers, each in its own module and each replaceable on its own:
+//! [`manifest`] (what the tasks and tests are) → [`build`] (compile each
+//! task's suites against its crate) → [`run`] (every test in its own process)
+//! → [`verdict`] (statuses and points) → [`report`] (terminal or JSON).
+//! [`grading`] strings them together; [`verify`] uses it to prove the suites
+//! right against the solutions, the stubs and planted [`mutants`].
+
+pub mod build;
+pub mod grading;
+pub mod manifest;
+pub mod mutants;
+pub mod paths;
+pub mod report;
+pub mod run;
+pub mod verdict;
+pub mod verify;

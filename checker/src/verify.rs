@@ -1,0 +1,291 @@
+//! `checker verify`: proof that every hidden test has teeth.
+//!
+//! Every test must pass on the reference solution and fail on the untouched
+//! stub; every planted mistake must fail at least one test (and each test it
+//! names); every correct variant must pass them all. Mutants are graded in
+//! rounds — the n-th mutant of every task in one tree — and a task with no
+//! mutant in a round carries the solution, which must keep full points: that
+//! also shows one task's mistake never costs another.
+
+use std::fmt::Write as _;
+
+use crate::{
+    grading::Grader,
+    manifest::Task,
+    mutants::{self, Base, Kind, Named, Tree},
+    verdict::{Grade, TaskGrade, TestStatus},
+};
+
+/// What one column of a task's table is, and what it must show.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub label: String,
+    pub description: String,
+    pub expect: Expect,
+    /// The status of each test, in manifest order.
+    pub statuses: Vec<TestStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// Every test passes.
+    AllPass,
+    /// No test passes.
+    NonePass,
+    /// At least one test fails, and these do.
+    Fails(Vec<String>),
+}
+
+/// One task's table.
+#[derive(Debug, Clone)]
+pub struct TaskTable {
+    pub number: u32,
+    pub slug: String,
+    pub tests: Vec<String>,
+    pub columns: Vec<Column>,
+}
+
+/// Everything `verify` found.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub tables: Vec<TaskTable>,
+    pub problems: Vec<String>,
+}
+
+/// Grades the solutions, the pristine stubs and every mutant of `tasks`.
+pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> {
+    let repo = &grader.paths.repo;
+    let trees = grader.paths.grading.join("trees");
+    let mut problems = Vec::new();
+
+    let solutions = grader.grade(tasks, &repo.join("solutions").canonicalize()?)?;
+    let stubs_tree = Tree::make(
+        &trees.join("stubs"),
+        repo,
+        &grader.manifest,
+        Base::PristineStubs,
+        &[],
+    )?;
+    let stubs = grader.grade(tasks, &stubs_tree.root)?;
+
+    let mut tables: Vec<TaskTable> = tasks
+        .iter()
+        .map(|task| TaskTable {
+            number: task.number,
+            slug: task.slug.clone(),
+            tests: task.tests.iter().map(|test| test.name.clone()).collect(),
+            columns: vec![
+                column(
+                    "solution",
+                    "the reference solution",
+                    Expect::AllPass,
+                    &solutions,
+                    task,
+                ),
+                column("stub", "the untouched stub", Expect::NonePass, &stubs, task),
+            ],
+        })
+        .collect();
+
+    let mutants: Vec<Vec<Named>> = tasks
+        .iter()
+        .map(|task| {
+            let all = mutants::of_task(&grader.manifest, task)?;
+            Ok(all
+                .into_iter()
+                .filter(|named| named.mutant.kind != Kind::Hostile)
+                .collect())
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let rounds = mutants.iter().map(Vec::len).max().unwrap_or(0);
+    for round in 0..rounds {
+        let plantings: Vec<(u32, &mutants::Mutant)> = tasks
+            .iter()
+            .zip(&mutants)
+            .filter_map(|(task, named)| named.get(round).map(|named| (task.number, &named.mutant)))
+            .collect();
+        let tree = Tree::make(
+            &trees.join(format!("round-{}", round + 1)),
+            repo,
+            &grader.manifest,
+            Base::Solutions,
+            &plantings,
+        )?;
+        let grade = grader.grade(tasks, &tree.root)?;
+        for ((task, named), table) in tasks.iter().zip(&mutants).zip(&mut tables) {
+            match named.get(round) {
+                Some(named) => {
+                    let expect = match named.mutant.kind {
+                        Kind::Correct => Expect::AllPass,
+                        Kind::Mistake | Kind::Hostile => Expect::Fails(named.mutant.fails.clone()),
+                    };
+                    let label = format!("m{}", table.columns.len() - 1);
+                    let description = format!(
+                        "{} ({}): {}",
+                        named.name,
+                        named.mutant.kind.word(),
+                        named.mutant.description
+                    );
+                    table
+                        .columns
+                        .push(column(&label, &description, expect, &grade, task));
+                }
+                None => {
+                    let graded = task_grade(&grade, task);
+                    if graded.points != graded.max_points {
+                        problems.push(format!(
+                            "task {}: the solution lost points in mutant round {} — another task's mutant leaked into it",
+                            task.number,
+                            round + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    for table in &tables {
+        for column in &table.columns {
+            problems.extend(
+                column_problems(table, column)
+                    .into_iter()
+                    .map(|problem| format!("task {} {}: {problem}", table.number, column.label)),
+            );
+        }
+    }
+    Ok(Verification { tables, problems })
+}
+
+fn task_grade<'g>(grade: &'g Grade, task: &Task) -> &'g TaskGrade {
+    grade
+        .tasks
+        .iter()
+        .find(|graded| graded.number == task.number)
+        .expect("every selected task is graded")
+}
+
+fn column(label: &str, description: &str, expect: Expect, grade: &Grade, task: &Task) -> Column {
+    Column {
+        label: label.to_owned(),
+        description: description.to_owned(),
+        expect,
+        statuses: task_grade(grade, task)
+            .tests
+            .iter()
+            .map(|test| test.status)
+            .collect(),
+    }
+}
+
+/// Which cells of `column` break its expectation (test index), and why the
+/// column as a whole does.
+fn column_problems(table: &TaskTable, column: &Column) -> Vec<String> {
+    let passed = |index: usize| column.statuses[index] == TestStatus::Passed;
+    let tests = 0..table.tests.len();
+    match &column.expect {
+        Expect::AllPass => tests
+            .filter(|&index| !passed(index))
+            .map(|index| {
+                format!(
+                    "{} does not pass on {}",
+                    table.tests[index], column.description
+                )
+            })
+            .collect(),
+        Expect::NonePass => tests
+            .filter(|&index| passed(index))
+            .map(|index| {
+                format!(
+                    "{} passes on {}: it cannot fail",
+                    table.tests[index], column.description
+                )
+            })
+            .collect(),
+        Expect::Fails(names) => {
+            let mut problems: Vec<String> = names
+                .iter()
+                .filter(|name| {
+                    table
+                        .tests
+                        .iter()
+                        .position(|test| test == *name)
+                        .is_none_or(passed)
+                })
+                .map(|name| format!("{name} should catch {}, and does not", column.description))
+                .collect();
+            if tests.clone().all(passed) {
+                problems.push(format!("no test catches {}", column.description));
+            }
+            problems
+        }
+    }
+}
+
+/// Whether the cell breaks its column's expectation.
+fn cell_is_wrong(table: &TaskTable, column: &Column, index: usize) -> bool {
+    let passed = column.statuses[index] == TestStatus::Passed;
+    match &column.expect {
+        Expect::AllPass => !passed,
+        Expect::NonePass => passed,
+        Expect::Fails(names) => passed && names.contains(&table.tests[index]),
+    }
+}
+
+/// The tables and the verdict, as text.
+pub fn render(verification: &Verification) -> String {
+    let mut out = String::new();
+    for table in &verification.tables {
+        let name_width = table.tests.iter().map(String::len).max().unwrap_or(4);
+        let _ = writeln!(out, "task {} ({})", table.number, table.slug);
+        let mut header = format!("  {:name_width$}", "test");
+        for column in &table.columns {
+            let _ = write!(header, "  {:>8}", column.label);
+        }
+        let _ = writeln!(out, "{header}");
+        for (index, test) in table.tests.iter().enumerate() {
+            let mut line = format!("  {test:name_width$}");
+            for column in &table.columns {
+                let cell = match column.statuses[index] {
+                    TestStatus::Passed => "pass",
+                    TestStatus::Failed => "fail",
+                    TestStatus::TimedOut => "timeout",
+                    TestStatus::NotCompiled => "no-build",
+                    TestStatus::NotStarted => "todo",
+                };
+                let mark = if cell_is_wrong(table, column, index) {
+                    "!"
+                } else {
+                    ""
+                };
+                let _ = write!(line, "  {:>8}", format!("{mark}{cell}"));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        for column in &table.columns[2..] {
+            let _ = writeln!(out, "  {}: {}", column.label, column.description);
+        }
+        out.push('\n');
+    }
+    if verification.problems.is_empty() {
+        let tests: usize = verification
+            .tables
+            .iter()
+            .map(|table| table.tests.len())
+            .sum();
+        let mutants: usize = verification
+            .tables
+            .iter()
+            .map(|table| table.columns.len() - 2)
+            .sum();
+        let _ = writeln!(
+            out,
+            "verify: ok — {tests} tests pass on the solutions and fail on the stubs; {mutants} mutants are judged right"
+        );
+    } else {
+        let _ = writeln!(out, "verify: {} problems", verification.problems.len());
+        for problem in &verification.problems {
+            let _ = writeln!(out, "  ! {problem}");
+        }
+    }
+    out
+}
