@@ -51,7 +51,7 @@ pub fn run(test: &Test) -> Outcome {
     match result {
         Ok(()) => Outcome::Passed,
         Err(payload) => {
-            let message = panic_message(payload.as_ref());
+            let message = shortened(panic_message(payload.as_ref()));
             let location = LAST_PANIC_LOCATION
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -73,6 +73,22 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         text.clone()
     } else {
         "the test panicked with a value that is not text".to_owned()
+    }
+}
+
+/// A panic message longer than this is cut: an assertion that prints what
+/// the code under test printed could otherwise carry megabytes.
+const MESSAGE_LIMIT: usize = 4000;
+
+/// `message`, cut to [`MESSAGE_LIMIT`] characters with a note saying so.
+fn shortened(message: String) -> String {
+    match message.char_indices().nth(MESSAGE_LIMIT) {
+        Some((cut, _)) => format!(
+            "{}[... {} more bytes of this message not kept]",
+            &message[..cut],
+            message.len() - cut
+        ),
+        None => message,
     }
 }
 
@@ -107,6 +123,14 @@ mod tests {
         };
         assert!(message.contains("arithmetic"), "{message}");
         assert!(!unimplemented);
+    }
+
+    #[test]
+    fn a_huge_message_is_cut_with_a_note() {
+        let cut = shortened("x".repeat(MESSAGE_LIMIT + 10));
+        assert!(cut.starts_with(&"x".repeat(MESSAGE_LIMIT)));
+        assert!(cut.ends_with("[... 10 more bytes of this message not kept]"));
+        assert_eq!(shortened("short".into()), "short");
     }
 
     #[test]

@@ -87,10 +87,7 @@ pub fn run(
     builds: &[TaskBuild],
     jobs: usize,
 ) -> anyhow::Result<Vec<Vec<TestRun>>> {
-    let scratch = tempfile::Builder::new()
-        .prefix("checker-")
-        .tempdir()
-        .context("cannot create a scratch folder")?;
+    let folders = Folders::new()?;
 
     let mut results: Vec<Vec<Option<TestRun>>> = tasks
         .iter()
@@ -98,7 +95,7 @@ pub fn run(
         .collect();
     let mut queue = Vec::new();
     for (task_index, (task, build)) in tasks.iter().zip(builds).enumerate() {
-        let (located, unavailable) = locate_tests(task, build, scratch.path())?;
+        let (located, unavailable) = locate_tests(task, build, &folders)?;
         for (test_index, spec) in task.tests.iter().enumerate() {
             match located.get(&spec.name) {
                 Some(binary) => queue.push(Job {
@@ -137,7 +134,7 @@ pub fn run(
         tasks.len(),
         manifest.limits.task_timeout,
         jobs,
-        scratch.path(),
+        &folders,
     )?;
     for (task, test, run) in finished {
         results[task][test] = Some(run);
@@ -152,22 +149,57 @@ pub fn run(
         .collect())
 }
 
+/// The temporary folders of one run, removed when it ends.
+struct Folders {
+    records: tempfile::TempDir,
+    work: tempfile::TempDir,
+}
+
+impl Folders {
+    fn new() -> anyhow::Result<Folders> {
+        let make = |prefix: &str| {
+            tempfile::Builder::new()
+                .prefix(prefix)
+                .tempdir()
+                .context("cannot create a temporary folder")
+        };
+        Ok(Folders {
+            records: make("checker-records-")?,
+            work: make("checker-work-")?,
+        })
+    }
+
+    fn invocation<'a>(
+        &'a self,
+        binary: &'a std::path::Path,
+        action: Action,
+        timeout: Duration,
+    ) -> process::Invocation<'a> {
+        process::Invocation {
+            binary,
+            action,
+            timeout,
+            records: self.records.path(),
+            work_dir: self.work.path(),
+        }
+    }
+}
+
 /// Asks each of a task's suite binaries for its tests. Returns where each
 /// test lives, and, if a binary could not answer, why.
 fn locate_tests(
     task: &Task,
     build: &TaskBuild,
-    scratch: &std::path::Path,
+    folders: &Folders,
 ) -> anyhow::Result<(HashMap<String, PathBuf>, Option<String>)> {
     let mut located = HashMap::new();
     let mut unavailable = None;
     for binary in &build.binaries {
-        let listed = process::invoke(&process::Invocation {
-            binary: &binary.path,
-            action: Action::List,
-            timeout: Duration::from_secs(30),
-            scratch,
-        })?;
+        let listed = process::invoke(&folders.invocation(
+            &binary.path,
+            Action::List,
+            Duration::from_secs(30),
+        ))?;
         let Some(Answer::Tests { names }) = listed.record.map(|record| record.answer) else {
             unavailable = Some(format!(
                 "the suite file `{}` could not list its tests ({})",
@@ -197,7 +229,7 @@ fn execute(
     task_count: usize,
     task_limit: Duration,
     jobs: usize,
-    scratch: &std::path::Path,
+    folders: &Folders,
 ) -> anyhow::Result<Vec<(usize, usize, TestRun)>> {
     let queue = Mutex::new(queue.into_iter());
     // When each task's first test started: its time limit counts from there.
@@ -222,7 +254,7 @@ fn execute(
                             task_limit,
                         }))
                     } else {
-                        run_one(&job, job.timeout.min(remaining), scratch)
+                        run_one(&job, job.timeout.min(remaining), folders)
                     };
                     match run {
                         Ok(run) => finished
@@ -245,15 +277,11 @@ fn execute(
 }
 
 /// Runs one test in its own process and reads its outcome.
-fn run_one(job: &Job, limit: Duration, scratch: &std::path::Path) -> anyhow::Result<TestRun> {
-    let finished = process::invoke(&process::Invocation {
-        binary: &job.binary,
-        action: Action::Run {
-            test: job.name.clone(),
-        },
-        timeout: limit,
-        scratch,
-    })?;
+fn run_one(job: &Job, limit: Duration, folders: &Folders) -> anyhow::Result<TestRun> {
+    let action = Action::Run {
+        test: job.name.clone(),
+    };
+    let finished = process::invoke(&folders.invocation(&job.binary, action, limit))?;
     let recorded = finished.record.and_then(|record| match record.answer {
         Answer::Outcome { test, outcome } if test == job.name => Some(outcome),
         _ => None,

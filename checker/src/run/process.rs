@@ -31,8 +31,12 @@ pub struct Invocation<'a> {
     pub binary: &'a Path,
     pub action: Action,
     pub timeout: Duration,
-    /// A private folder for record files; also the process's working folder.
-    pub scratch: &'a Path,
+    /// Where the record goes: a fresh folder with a random name is made in it
+    /// for each invocation, so no process can find another's record by name.
+    pub records: &'a Path,
+    /// The process's working folder: not `records` nor inside it, so a
+    /// process looking around where it runs finds no records to tamper with.
+    pub work_dir: &'a Path,
 }
 
 /// How the process ended.
@@ -65,7 +69,10 @@ pub struct Finished {
 /// Runs one suite process to completion or to its time limit.
 pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     let token = fresh_token()?;
-    let record_path = invocation.scratch.join(format!("{token}.json"));
+    let record_dir = tempfile::Builder::new()
+        .tempdir_in(invocation.records)
+        .context("cannot create a record folder")?;
+    let record_path = record_dir.path().join("record.json");
     let request = Request {
         token: token.clone(),
         record_path: record_path.clone(),
@@ -75,7 +82,10 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     let started = Instant::now();
     let mut child = Command::new(invocation.binary)
         .arg(PROTOCOL_FLAG)
-        .current_dir(invocation.scratch)
+        .current_dir(invocation.work_dir)
+        // The panic location is reported on its own; a backtrace in every
+        // failing test's output would bury what the student printed.
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -102,10 +112,8 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     };
     let duration = started.elapsed();
 
-    let record = std::fs::read(&record_path)
-        .ok()
+    let record = read_at_most(&record_path, RECORD_LIMIT)
         .and_then(|bytes| Record::parse_for(&bytes, &token));
-    let _ = std::fs::remove_file(&record_path);
     Ok(Finished {
         record,
         ending,
@@ -113,6 +121,21 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
         stderr: stderr.collect(),
         duration,
     })
+}
+
+/// The most of a record file that is read. The harness keeps records to a
+/// few KiB; anything larger was not written by it, and is not believed.
+const RECORD_LIMIT: u64 = 256 * 1024;
+
+/// The file's bytes, if it exists and is no larger than `limit`.
+fn read_at_most(path: &Path, limit: u64) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= limit).then_some(bytes)
 }
 
 /// A 128-bit random token, as hex.
@@ -193,7 +216,8 @@ mod tests {
             binary: Path::new("/bin/echo"),
             action: Action::List,
             timeout: Duration::from_secs(10),
-            scratch: scratch.path(),
+            records: scratch.path(),
+            work_dir: scratch.path(),
         })
         .unwrap();
         assert!(finished.record.is_none());
@@ -213,7 +237,8 @@ mod tests {
             binary: &script,
             action: Action::List,
             timeout: Duration::from_millis(200),
-            scratch: scratch.path(),
+            records: scratch.path(),
+            work_dir: scratch.path(),
         })
         .unwrap();
         assert_eq!(finished.ending, Ending::TimedOut);
