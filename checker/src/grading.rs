@@ -8,6 +8,7 @@ use anyhow::bail;
 use crate::{
     build::{self, BuildPaths},
     manifest::{Manifest, Task},
+    messages::Lang,
     run,
     verdict::{self, Grade, Timings},
 };
@@ -20,6 +21,8 @@ pub struct Grader {
     pub jobs: usize,
     /// Hide cargo's progress.
     pub quiet: bool,
+    /// The language of messages the checker words itself.
+    pub lang: Lang,
 }
 
 impl Grader {
@@ -41,12 +44,29 @@ impl Grader {
             .collect())
     }
 
+    /// A bar on stderr that counts finished tests; drawn only on a terminal
+    /// (indicatif hides it elsewhere), and not at all with `quiet`.
+    fn progress_bar(&self) -> indicatif::ProgressBar {
+        if self.quiet {
+            return indicatif::ProgressBar::hidden();
+        }
+        let style = indicatif::ProgressStyle::with_template("testing [{bar:30}] {pos}/{len}")
+            .expect("a valid template")
+            .progress_chars("=> ");
+        indicatif::ProgressBar::new(0).with_style(style)
+    }
+
     /// Grades `tasks` of the crates under `crates_root` (canonical).
     pub fn grade(&self, tasks: &[&Task], crates_root: &Path) -> anyhow::Result<Grade> {
         let started = Instant::now();
         let builds = build::build(&self.manifest, tasks, crates_root, &self.paths, self.quiet)?;
         let built = Instant::now();
-        let runs = run::run(&self.manifest, tasks, &builds, self.jobs)?;
+        let bar = self.progress_bar();
+        let runs = run::run(&self.manifest, tasks, &builds, self.jobs, &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })?;
+        bar.finish_and_clear();
         let timings = Timings {
             build_secs: (built - started).as_secs_f64(),
             run_secs: built.elapsed().as_secs_f64(),
@@ -58,6 +78,7 @@ impl Grader {
             crates_root,
             &self.paths.repo,
             timings,
+            self.lang,
         ))
     }
 }

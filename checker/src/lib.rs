@@ -10,9 +10,11 @@
 pub mod build;
 pub mod grading;
 pub mod manifest;
+pub mod messages;
 pub mod mutants;
 pub mod paths;
 pub mod report;
 pub mod run;
+pub mod state;
 pub mod verdict;
 pub mod verify;

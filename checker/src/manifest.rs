@@ -13,6 +13,8 @@ use std::{
 
 use serde::Deserialize;
 
+use crate::messages::Lang;
+
 /// The manifest's file name inside a suites folder.
 pub const FILE_NAME: &str = "tasks.toml";
 
@@ -74,20 +76,30 @@ pub struct Task {
     pub lib: String,
     /// The file students edit, relative to the task's crate.
     pub edit: String,
-    /// Hints, mildest first.
+    /// Hints, mildest first: a nudge, then the concept, then the API.
     #[serde(default)]
-    pub hints: Vec<Hint>,
+    pub hints: Vec<Phrase>,
     /// The graded tests, in report order.
     #[serde(rename = "test")]
     pub tests: Vec<TestSpec>,
 }
 
-/// One hint, in both languages of the course.
+/// A text in both languages of the course.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Hint {
+pub struct Phrase {
     pub en: String,
     pub ru: String,
+}
+
+impl Phrase {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ru => &self.ru,
+        }
+    }
 }
 
 /// One graded test.
@@ -98,6 +110,8 @@ pub struct TestSpec {
     pub name: String,
     /// Points for passing it.
     pub points: u32,
+    /// The idea of the lecture the test checks, shown when it fails.
+    pub about: Option<Phrase>,
     /// Overrides the manifest's per-test limit for this test.
     pub timeout_secs: Option<u64>,
 }
@@ -231,11 +245,20 @@ mod tests {
     }
 
     #[test]
-    fn every_built_in_task_has_hints_in_both_languages() {
+    fn every_built_in_task_has_hints_and_every_test_its_idea_in_both_languages() {
         for task in built_in().tasks {
-            assert!(!task.hints.is_empty(), "task {} has no hints", task.number);
-            for hint in &task.hints {
-                assert!(!hint.en.is_empty() && !hint.ru.is_empty());
+            assert!(
+                task.hints.len() >= 3,
+                "task {} has fewer than 3 hints",
+                task.number
+            );
+            let ideas = task.tests.iter().map(|test| {
+                test.about
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("test {} says nothing about its idea", test.name))
+            });
+            for phrase in task.hints.iter().chain(ideas) {
+                assert!(!phrase.en.is_empty() && !phrase.ru.is_empty(), "{phrase:?}");
             }
         }
     }

@@ -11,9 +11,10 @@ use std::{path::Path, time::Duration};
 use serde::Serialize;
 
 use crate::{
-    manifest::{Manifest, Task},
+    manifest::{Manifest, Task, TestSpec},
+    messages::{Lang, Text, fill},
     paths,
-    run::{Captured, TestOutcome, TestRun, describe_ending},
+    run::{Captured, Ending, TestOutcome, TestRun},
 };
 
 /// Version of the JSON schema (README documents it); bumped on any change
@@ -67,7 +68,7 @@ pub struct TaskGrade {
     pub tests: Vec<TestGrade>,
     /// The mildest hint, for a student who has not started.
     #[serde(skip)]
-    pub first_hint: Option<crate::manifest::Hint>,
+    pub first_hint: Option<String>,
 }
 
 /// One test's verdict.
@@ -79,6 +80,8 @@ pub struct TestGrade {
     pub max_points: u32,
     pub message: Option<String>,
     pub location: Option<String>,
+    /// The idea of the lecture the test checks.
+    pub about: Option<String>,
     /// What the test printed, cut to a few KiB (failed tests only).
     pub output: Option<String>,
     pub duration_secs: f64,
@@ -123,12 +126,13 @@ pub fn judge(
     crates_root: &Path,
     repo: &Path,
     timings: Timings,
+    lang: Lang,
 ) -> Grade {
     let graded = paths::display(crates_root, repo);
     let tasks: Vec<TaskGrade> = tasks
         .iter()
         .zip(runs)
-        .map(|(task, runs)| judge_task(task, runs, &graded, repo))
+        .map(|(task, runs)| judge_task(task, runs, &graded, repo, lang))
         .collect();
     Grade {
         schema_version: SCHEMA_VERSION,
@@ -142,7 +146,7 @@ pub fn judge(
     }
 }
 
-fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path) -> TaskGrade {
+fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: Lang) -> TaskGrade {
     let mut compile_error = None;
     let tests: Vec<TestGrade> = task
         .tests
@@ -152,7 +156,7 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path) -> Tas
             if let TestOutcome::NotCompiled { error } = &run.outcome {
                 compile_error.get_or_insert_with(|| error.clone());
             }
-            judge_test(&spec.name, spec.points, run, repo)
+            judge_test(spec, run, repo, lang)
         })
         .collect();
 
@@ -176,7 +180,7 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path) -> Tas
             Some(format!(
                 "{}: {}",
                 test.name,
-                test.message.as_deref().unwrap_or("failed")
+                test.message.as_deref().unwrap_or(lang.text().test_failed)
             )),
             test.location.clone(),
         ),
@@ -200,11 +204,12 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path) -> Tas
         location,
         duration_secs: tests.iter().map(|test| test.duration_secs).sum(),
         tests,
-        first_hint: task.hints.first().cloned(),
+        first_hint: task.hints.first().map(|hint| hint.get(lang).to_owned()),
     }
 }
 
-fn judge_test(name: &str, max_points: u32, run: TestRun, repo: &Path) -> TestGrade {
+fn judge_test(spec: &TestSpec, run: TestRun, repo: &Path, lang: Lang) -> TestGrade {
+    let text = lang.text();
     let relative = |text: &str| paths::relative_to(text, repo);
     let (status, message, location) = match run.outcome {
         TestOutcome::Passed => (TestStatus::Passed, None, None),
@@ -223,31 +228,27 @@ fn judge_test(name: &str, max_points: u32, run: TestRun, repo: &Path) -> TestGra
         ),
         TestOutcome::Crashed { ending } => (
             TestStatus::Failed,
-            Some(format!(
-                "{} before the test finished: code that exits or aborts the process ends the test with it",
-                describe_ending(&ending)
+            Some(fill(
+                text.verdict_crashed,
+                &[("ending", &describe_ending(&ending, text))],
             )),
             None,
         ),
         TestOutcome::TimedOut { limit } => (
             TestStatus::TimedOut,
-            Some(format!(
-                "did not finish within {}: an endless loop, a future that never completes, a deadlock, \
-                 or a blocking call inside async code?",
-                seconds(limit)
-            )),
+            Some(fill(text.verdict_timed_out, &[("limit", &seconds(limit))])),
             None,
         ),
         TestOutcome::NotCompiled { .. } => (
             TestStatus::NotCompiled,
-            Some("does not compile".into()),
+            Some(text.verdict_does_not_compile.to_owned()),
             None,
         ),
         TestOutcome::Skipped { task_limit } => (
             TestStatus::TimedOut,
-            Some(format!(
-                "not run: the task's tests had used up their {} already",
-                seconds(task_limit)
+            Some(fill(
+                text.verdict_skipped,
+                &[("limit", &seconds(task_limit))],
             )),
             None,
         ),
@@ -257,16 +258,17 @@ fn judge_test(name: &str, max_points: u32, run: TestRun, repo: &Path) -> TestGra
         .flatten()
         .map(|text| relative(&text));
     TestGrade {
-        name: name.to_owned(),
+        name: spec.name.clone(),
         points: if status == TestStatus::Passed {
-            max_points
+            spec.points
         } else {
             0
         },
-        max_points,
+        max_points: spec.points,
         status,
         message,
         location,
+        about: spec.about.as_ref().map(|about| about.get(lang).to_owned()),
         output,
         duration_secs: run.duration.as_secs_f64(),
     }
@@ -291,6 +293,24 @@ fn printed(stdout: &Captured, stderr: &Captured) -> Option<String> {
         }
     }
     (!text.is_empty()).then_some(text)
+}
+
+/// How a process ended, in words.
+fn describe_ending(ending: &Ending, text: &Text) -> String {
+    use std::os::unix::process::ExitStatusExt as _;
+    match ending {
+        Ending::TimedOut => text.ending_timed_out.to_owned(),
+        Ending::Exited(status) => match (status.code(), status.signal()) {
+            (Some(code), _) => fill(text.ending_exited, &[("code", &code)]),
+            (None, Some(6)) => text.ending_aborted.to_owned(),
+            (None, Some(9)) => text.ending_killed.to_owned(),
+            (None, Some(11)) => text.ending_segfault.to_owned(),
+            (None, signal) => fill(
+                text.ending_signal,
+                &[("signal", &signal.unwrap_or_default())],
+            ),
+        },
+    }
 }
 
 fn seconds(duration: Duration) -> String {
@@ -318,10 +338,22 @@ mod tests {
         }
     }
 
+    fn spec() -> TestSpec {
+        TestSpec {
+            name: "t".into(),
+            points: 3,
+            timeout_secs: None,
+            about: None,
+        }
+    }
+
+    fn judged(outcome: TestOutcome) -> TestGrade {
+        judge_test(&spec(), run(outcome), Path::new("/repo"), Lang::En)
+    }
+
     #[test]
     fn only_a_recorded_pass_earns_points() {
-        let repo = Path::new("/repo");
-        assert_eq!(judge_test("t", 3, run(TestOutcome::Passed), repo).points, 3);
+        assert_eq!(judged(TestOutcome::Passed).points, 3);
         for outcome in [
             failed(false),
             TestOutcome::TimedOut {
@@ -332,11 +364,7 @@ mod tests {
                 task_limit: Duration::from_secs(1),
             },
         ] {
-            assert_eq!(
-                judge_test("t", 3, run(outcome.clone()), repo).points,
-                0,
-                "{outcome:?}"
-            );
+            assert_eq!(judged(outcome.clone()).points, 0, "{outcome:?}");
         }
     }
 
@@ -346,14 +374,16 @@ mod tests {
         let outcome = TestOutcome::Crashed {
             ending: crate::run::Ending::Exited(std::process::ExitStatus::from_raw(0)),
         };
-        let grade = judge_test("t", 3, run(outcome), Path::new("/repo"));
+        let grade = judged(outcome.clone());
         assert_eq!(grade.status, TestStatus::Failed);
         assert!(grade.message.unwrap().contains("exited with status 0"));
+        let russian = judge_test(&spec(), run(outcome), Path::new("/repo"), Lang::Ru);
+        assert!(russian.message.unwrap().contains("завершился с кодом 0"));
     }
 
     #[test]
     fn todo_means_not_started_and_points_at_the_stub() {
-        let grade = judge_test("t", 3, run(failed(true)), Path::new("/repo"));
+        let grade = judged(failed(true));
         assert_eq!(grade.status, TestStatus::NotStarted);
         assert_eq!(grade.location.as_deref(), Some("exercises/01/src/lib.rs:9"));
     }

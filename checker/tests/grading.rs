@@ -68,6 +68,74 @@ fn the_human_report_of_the_stubs_points_at_the_first_todo() {
 }
 
 #[test]
+fn the_human_report_speaks_russian_when_asked() {
+    let stubs = pristine_stubs();
+    let _one = one_grading_at_a_time();
+    let output = checker()
+        .args(["--quiet", "--lang", "ru", "--exercises", &stubs])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    insta::assert_snapshot!("stubs_human_ru", String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
+fn the_language_follows_lang_when_no_flag_is_given() {
+    let _one = one_grading_at_a_time();
+    let output = checker()
+        .args(["--quiet", "--solutions", "--task", "3"])
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "ru_RU.UTF-8")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("задача") && stdout.contains("решена"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_failing_test_shows_its_idea_and_what_it_printed() {
+    let mutant = support::suite_mutant("01-async-rewrite", "await_in_loop");
+    let tree = tree(
+        "await-in-loop",
+        Base::Solutions,
+        &[("01-async-rewrite", &mutant)],
+    );
+    let _one = one_grading_at_a_time();
+    let output = checker()
+        .args([
+            "--quiet",
+            "--task",
+            "1",
+            "--exercises",
+            tree.root.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("✗ requests_run_at_once (failed, 6 points)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("are you awaiting inside the loop?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the idea: await inside a loop runs the requests one after another"),
+        "{stdout}"
+    );
+    // long_func prints each i: the student's own println! output is shown.
+    assert!(
+        stdout.contains("it printed:\n    --- stdout ---\n    0\n    1\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn the_human_report_of_the_solutions_sends_you_to_sasha() {
     let _one = one_grading_at_a_time();
     let output = checker().args(["--quiet", "--solutions"]).output().unwrap();

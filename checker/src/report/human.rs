@@ -1,96 +1,172 @@
 //! The report a student reads: the score, a table of tasks, what went wrong,
-//! and the one thing to do next.
+//! and the one thing to do next — in the student's language, styled for a
+//! terminal (the caller strips the styles where they do not belong).
 
 use std::fmt::Write as _;
 
-use crate::verdict::{Grade, TaskGrade, TaskStatus, TestGrade, TestStatus};
+use anstyle::{AnsiColor, Style};
 
-/// How many lines of a compiler error or a test's output the report shows.
+use crate::{
+    messages::{Lang, Text, fill},
+    verdict::{Grade, TaskGrade, TaskStatus, TestGrade, TestStatus},
+};
+
+/// How many lines of a compiler error or a message the report shows.
 const SHOWN_LINES: usize = 25;
+/// How much of what a failing test printed the report shows.
+const SHOWN_OUTPUT_CHARS: usize = 2000;
 
-pub fn render(grade: &Grade, verbose: bool) -> String {
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const CYAN: Style = AnsiColor::Cyan.on_default();
+
+/// `text` in `style`.
+fn styled(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// The whole report.
+pub fn render(grade: &Grade, verbose: bool, lang: Lang) -> String {
+    let text = lang.text();
     let mut out = String::new();
+    let score = format!("{}/{}", grade.score, grade.max_score);
     let _ = writeln!(
         out,
-        "{} — {}/{}   ({})\n",
-        grade.title, grade.score, grade.max_score, grade.graded
+        "{} — {}   ({})\n",
+        grade.title,
+        styled(BOLD, &score),
+        grade.graded
     );
-    table(&mut out, &grade.tasks);
+    table(&mut out, &grade.tasks, text);
     for task in &grade.tasks {
-        details(&mut out, task, verbose);
+        details(&mut out, task, verbose, text);
     }
     out.push('\n');
+    out.push_str(&closing(grade, text));
+    out
+}
+
+/// After a re-grade in watch mode: the table, what went wrong in the
+/// re-graded tasks, and the next step.
+pub fn render_update(grade: &Grade, regraded: &[u32], lang: Lang) -> String {
+    let text = lang.text();
+    let mut out = String::new();
+    let score = format!("{}/{}", grade.score, grade.max_score);
+    let _ = writeln!(out, "{} — {}\n", grade.title, styled(BOLD, &score));
+    table(&mut out, &grade.tasks, text);
+    for task in grade
+        .tasks
+        .iter()
+        .filter(|task| regraded.contains(&task.number))
+    {
+        details(&mut out, task, false, text);
+    }
+    out.push('\n');
+    out.push_str(&closing(grade, text));
+    out
+}
+
+/// The last lines: the finale, or the next step.
+pub fn closing(grade: &Grade, text: &Text) -> String {
     if grade.complete() {
-        out.push_str("Every task passes. The lecture's fifth and last task: go see Sasha.\n");
-        out.push_str("Все задачи решены. Пятое и последнее задание лекции: сходите к Саше.\n");
-    } else if let Some(task) = grade
+        return format!("{}\n", styled(GREEN, text.finale));
+    }
+    match grade
         .tasks
         .iter()
         .find(|task| task.status != TaskStatus::Passed)
     {
-        let _ = writeln!(out, "next: {}", next_step(task));
-    } else {
-        out.push_str("every graded task passes\n");
+        Some(task) => next_step(task, text),
+        None => format!("{}\n", text.all_graded_pass),
     }
-    out
 }
 
-fn status_word(status: TaskStatus) -> &'static str {
+/// A task's status in words, styled.
+pub fn status_word(status: TaskStatus, text: &Text) -> (&'static str, Style) {
     match status {
-        TaskStatus::Passed => "passed",
-        TaskStatus::Failing => "failing",
-        TaskStatus::NotStarted => "not started",
-        TaskStatus::NotCompiled => "not compiled",
+        TaskStatus::Passed => (text.status_passed, GREEN),
+        TaskStatus::Failing => (text.status_failing, YELLOW),
+        TaskStatus::NotStarted => (text.status_not_started, DIM),
+        TaskStatus::NotCompiled => (text.status_not_compiled, RED),
     }
 }
 
-fn table(out: &mut String, tasks: &[TaskGrade]) {
-    let slug_width = tasks
-        .iter()
-        .map(|task| task.slug.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let _ = writeln!(out, " #  {:slug_width$}  tests  points  status", "task");
+/// The table of tasks: number, slug, tests, points, status, file to edit.
+pub fn table(out: &mut String, tasks: &[TaskGrade], text: &Text) {
+    let width = |strings: &mut dyn Iterator<Item = usize>, header: &str| {
+        strings.max().unwrap_or(0).max(header.chars().count())
+    };
+    let slug_width = width(
+        &mut tasks.iter().map(|task| task.slug.len()),
+        text.column_task,
+    );
+    let tests_width = width(&mut std::iter::once(5), text.column_tests);
+    let points_width = width(&mut std::iter::once(6), text.column_points);
+    let status_width = [
+        text.status_passed,
+        text.status_failing,
+        text.status_not_started,
+        text.status_not_compiled,
+        text.column_status,
+    ]
+    .iter()
+    .map(|word| word.chars().count())
+    .max()
+    .unwrap_or(0);
+    let header = format!(
+        " #  {:slug_width$}  {:tests_width$}  {:>points_width$}  {}",
+        text.column_task, text.column_tests, text.column_points, text.column_status
+    );
+    let _ = writeln!(out, "{}", styled(BOLD, &header));
     for task in tasks {
         let tests = format!("{}/{}", task.tests_passed, task.tests_total);
         let points = format!("{}/{}", task.points, task.max_points);
-        let status = status_word(task.status);
-        let file = if task.status == TaskStatus::Passed {
-            ""
+        let (word, style) = status_word(task.status, text);
+        // A passed task has no file to point at, and no padding after its status.
+        let (status, file) = if task.status == TaskStatus::Passed {
+            (styled(style, word), String::new())
         } else {
-            task.file.as_str()
+            let padded = format!("{word:status_width$}");
+            (
+                styled(style, &padded),
+                format!("  {}", styled(CYAN, &task.file)),
+            )
         };
-        let line = format!(
-            "{:>2}  {:slug_width$}  {tests:<5}  {points:>6}  {status:<12}  {file}",
+        let _ = writeln!(
+            out,
+            "{:>2}  {:slug_width$}  {tests:tests_width$}  {points:>points_width$}  {status}{file}",
             task.number, task.slug
         );
-        let _ = writeln!(out, "{}", line.trim_end());
     }
 }
 
 /// What went wrong in a failing or uncompiled task.
-fn details(out: &mut String, task: &TaskGrade, verbose: bool) {
+fn details(out: &mut String, task: &TaskGrade, verbose: bool, text: &Text) {
+    let values: [(&str, &dyn std::fmt::Display); 2] =
+        [("number", &task.number), ("slug", &task.slug)];
     match task.status {
         TaskStatus::NotCompiled => {
             let _ = writeln!(
                 out,
-                "\ntask {} ({}) does not compile:",
-                task.number, task.slug
+                "\n{}",
+                styled(RED, &fill(text.task_does_not_compile, &values))
             );
-            indented(
-                out,
-                task.message
-                    .as_deref()
-                    .unwrap_or("(cargo gave no error message)"),
-            );
+            indented(out, task.message.as_deref().unwrap_or("?"));
         }
         TaskStatus::Failing => {
-            let _ = writeln!(
-                out,
-                "\ntask {} ({}): {} of {} tests pass",
-                task.number, task.slug, task.tests_passed, task.tests_total
+            let heading = fill(
+                text.task_tests_pass,
+                &[
+                    values[0],
+                    values[1],
+                    ("passed", &task.tests_passed),
+                    ("total", &task.tests_total),
+                ],
             );
+            let _ = writeln!(out, "\n{}", styled(YELLOW, &heading));
             let failing: Vec<&TestGrade> = task
                 .tests
                 .iter()
@@ -98,79 +174,110 @@ fn details(out: &mut String, task: &TaskGrade, verbose: bool) {
                 .collect();
             let shown = if verbose { failing.len() } else { 1 };
             for test in &failing[..shown] {
-                failure(out, test, verbose);
+                failure(out, test, text);
             }
             if failing.len() > shown {
-                let _ = writeln!(
-                    out,
-                    "  (and {} more; --verbose shows them all)",
-                    failing.len() - shown
-                );
+                let more = fill(text.and_more, &[("count", &(failing.len() - shown))]);
+                let _ = writeln!(out, "  {}", styled(DIM, &more));
             }
         }
         TaskStatus::Passed | TaskStatus::NotStarted => {}
     }
 }
 
-fn failure(out: &mut String, test: &TestGrade, verbose: bool) {
+/// One failing test: what, why, where, the idea, and what it printed.
+pub fn failure(out: &mut String, test: &TestGrade, text: &Text) {
     let what = match test.status {
-        TestStatus::TimedOut => "timed out",
-        TestStatus::NotCompiled => "does not compile",
-        TestStatus::NotStarted => "not started",
-        TestStatus::Failed | TestStatus::Passed => "failed",
+        TestStatus::TimedOut => text.test_timed_out,
+        TestStatus::NotCompiled => text.test_not_compiled,
+        TestStatus::NotStarted => text.test_not_started,
+        TestStatus::Failed | TestStatus::Passed => text.test_failed,
     };
-    let _ = writeln!(
-        out,
-        "  ✗ {} ({what}, {} points)",
-        test.name, test.max_points
+    let line = fill(
+        text.failure_line,
+        &[
+            ("name", &test.name),
+            ("what", &what),
+            ("points", &test.max_points),
+        ],
     );
+    let _ = writeln!(out, "  {}", styled(RED, &line));
     if let Some(message) = &test.message {
         indented(out, message);
     }
     if let Some(location) = &test.location {
-        let _ = writeln!(out, "    at {location}");
+        let _ = writeln!(
+            out,
+            "    {}",
+            fill(text.at, &[("location", &styled(CYAN, location))])
+        );
     }
-    if verbose && let Some(output) = &test.output {
+    if let Some(about) = &test.about {
+        let _ = writeln!(
+            out,
+            "    {}",
+            styled(BOLD, &fill(text.idea, &[("about", about)]))
+        );
+    }
+    if let Some(output) = &test.output {
+        let _ = writeln!(out, "    {}", styled(DIM, text.it_printed));
         indented(out, output);
+        let hidden = output.chars().count().saturating_sub(SHOWN_OUTPUT_CHARS);
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "    {}",
+                styled(DIM, &fill(text.output_cut, &[("count", &hidden)]))
+            );
+        }
     }
 }
 
 /// The one thing to do next about `task`.
-fn next_step(task: &TaskGrade) -> String {
-    match task.status {
+fn next_step(task: &TaskGrade, text: &Text) -> String {
+    let number: &dyn std::fmt::Display = &task.number;
+    let line = match task.status {
         TaskStatus::NotStarted => {
             let place = task.location.as_deref().unwrap_or(&task.file);
             let todo = task
                 .message
                 .as_deref()
                 .map(|message| message.trim_start_matches("not yet implemented: "))
-                .unwrap_or("write it");
-            let hint = task
-                .first_hint
-                .as_ref()
-                .map(|hint| format!("\n  hint:      {}\n  подсказка: {}", hint.en, hint.ru))
                 .unwrap_or_default();
-            format!(
-                "task {} — {place} is still todo!(): {todo}{hint}",
-                task.number
+            fill(
+                text.next_todo,
+                &[
+                    ("number", number),
+                    ("place", &styled(CYAN, place)),
+                    ("todo", &todo),
+                ],
             )
         }
-        TaskStatus::NotCompiled => format!(
-            "task {} — make {} compile (the compiler's first error is above)",
-            task.number, task.file
+        TaskStatus::NotCompiled => fill(
+            text.next_compile,
+            &[("number", number), ("file", &styled(CYAN, &task.file))],
         ),
-        TaskStatus::Failing | TaskStatus::Passed => format!(
-            "task {} — fix the failing test above, in {}",
-            task.number, task.file
+        TaskStatus::Failing | TaskStatus::Passed => fill(
+            text.next_fix,
+            &[("number", number), ("file", &styled(CYAN, &task.file))],
         ),
+    };
+    let mut out = format!("{}\n", styled(BOLD, &line));
+    if task.status == TaskStatus::NotStarted
+        && let Some(hint) = &task.first_hint
+    {
+        let _ = writeln!(out, "  {}", fill(text.hint_line, &[("hint", hint)]));
     }
+    out
 }
 
-/// Writes `text` indented by four spaces, cut to [`SHOWN_LINES`] lines.
+/// Writes `text` indented by four spaces, cut to [`SHOWN_LINES`] lines and
+/// [`SHOWN_OUTPUT_CHARS`] characters.
 fn indented(out: &mut String, text: &str) {
+    let text: String = text.chars().take(SHOWN_OUTPUT_CHARS).collect();
     let lines: Vec<&str> = text.lines().collect();
     for line in lines.iter().take(SHOWN_LINES) {
-        let _ = writeln!(out, "    {line}").map(|()| ());
+        let _ = writeln!(out, "    {line}");
     }
     if lines.len() > SHOWN_LINES {
         let _ = writeln!(out, "    [... {} more lines]", lines.len() - SHOWN_LINES);

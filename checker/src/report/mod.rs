@@ -2,12 +2,12 @@
 //! machine. Each format is a function from a grade to text; adding one
 //! touches nothing upstream.
 
-mod human;
+pub mod human;
 mod json;
 
 use clap::ValueEnum;
 
-use crate::verdict::Grade;
+use crate::{messages::Lang, verdict::Grade};
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -19,10 +19,12 @@ pub enum Format {
 }
 
 /// Renders `grade` in `format`. `verbose` shows every failure of the human
-/// report with its output, instead of the first failure of each task.
-pub fn render(grade: &Grade, format: Format, verbose: bool) -> String {
+/// report, instead of the first failure of each task. The human report
+/// carries ANSI styles; write it through `anstream` to drop them where they
+/// do not belong.
+pub fn render(grade: &Grade, format: Format, verbose: bool, lang: Lang) -> String {
     match format {
-        Format::Human => human::render(grade, verbose),
+        Format::Human => human::render(grade, verbose, lang),
         Format::Json => json::render(grade),
     }
 }

@@ -79,6 +79,8 @@ struct Job {
 /// most `jobs` processes at once. The result is indexed like `tasks` and,
 /// within a task, like its manifest tests.
 ///
+/// `progress` hears of each test as it finishes: (finished, to run).
+///
 /// An error means the suites and the manifest disagree (the instructor's
 /// to fix) or a process could not be started at all.
 pub fn run(
@@ -86,6 +88,7 @@ pub fn run(
     tasks: &[&Task],
     builds: &[TaskBuild],
     jobs: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<Vec<Vec<TestRun>>> {
     let folders = Folders::new()?;
 
@@ -110,10 +113,10 @@ pub fn run(
                         (Some(error), _) => TestOutcome::NotCompiled {
                             error: error.clone(),
                         },
-                        (None, Some(why)) => TestOutcome::Failed {
-                            message: why.clone(),
-                            location: None,
-                            unimplemented: false,
+                        // Its suite binary died before it could even list
+                        // its tests (student code run at load time, say).
+                        (None, Some(ending)) => TestOutcome::Crashed {
+                            ending: ending.clone(),
                         },
                         (None, None) => bail!(
                             "{}: task {} lists the test `{}`, but no suite file in {} declares it",
@@ -135,6 +138,7 @@ pub fn run(
         manifest.limits.task_timeout,
         jobs,
         &folders,
+        progress,
     )?;
     for (task, test, run) in finished {
         results[task][test] = Some(run);
@@ -186,12 +190,12 @@ impl Folders {
 }
 
 /// Asks each of a task's suite binaries for its tests. Returns where each
-/// test lives, and, if a binary could not answer, why.
+/// test lives, and, if a binary could not answer, how it ended.
 fn locate_tests(
     task: &Task,
     build: &TaskBuild,
     folders: &Folders,
-) -> anyhow::Result<(HashMap<String, PathBuf>, Option<String>)> {
+) -> anyhow::Result<(HashMap<String, PathBuf>, Option<Ending>)> {
     let mut located = HashMap::new();
     let mut unavailable = None;
     for binary in &build.binaries {
@@ -201,11 +205,7 @@ fn locate_tests(
             Duration::from_secs(30),
         ))?;
         let Some(Answer::Tests { names }) = listed.record.map(|record| record.answer) else {
-            unavailable = Some(format!(
-                "the suite file `{}` could not list its tests ({})",
-                binary.name,
-                describe_ending(&listed.ending)
-            ));
+            unavailable = Some(listed.ending);
             continue;
         };
         for name in names {
@@ -230,7 +230,10 @@ fn execute(
     task_limit: Duration,
     jobs: usize,
     folders: &Folders,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<Vec<(usize, usize, TestRun)>> {
+    let total = queue.len();
+    progress(0, total);
     let queue = Mutex::new(queue.into_iter());
     // When each task's first test started: its time limit counts from there.
     let task_started: Mutex<Vec<Option<Instant>>> = Mutex::new(vec![None; task_count]);
@@ -257,10 +260,11 @@ fn execute(
                         run_one(&job, job.timeout.min(remaining), folders)
                     };
                     match run {
-                        Ok(run) => finished
-                            .lock()
-                            .expect("results lock")
-                            .push((job.task, job.test, run)),
+                        Ok(run) => {
+                            let mut finished = finished.lock().expect("results lock");
+                            finished.push((job.task, job.test, run));
+                            progress(finished.len(), total);
+                        }
                         Err(error) => {
                             failure.lock().expect("failure lock").get_or_insert(error);
                             return;
@@ -311,20 +315,4 @@ fn run_one(job: &Job, limit: Duration, folders: &Folders) -> anyhow::Result<Test
         stdout: finished.stdout,
         stderr: finished.stderr,
     })
-}
-
-/// How a process ended, in words.
-pub fn describe_ending(ending: &Ending) -> String {
-    use std::os::unix::process::ExitStatusExt as _;
-    match ending {
-        Ending::TimedOut => "it ran past its time limit".into(),
-        Ending::Exited(status) => match (status.code(), status.signal()) {
-            (Some(code), _) => format!("the process exited with status {code}"),
-            (None, Some(6)) => "the process aborted (SIGABRT)".into(),
-            (None, Some(9)) => "the process was killed (SIGKILL)".into(),
-            (None, Some(11)) => "the process crashed (SIGSEGV)".into(),
-            (None, Some(signal)) => format!("the process was killed by signal {signal}"),
-            (None, None) => "the process ended".into(),
-        },
-    }
 }

@@ -37,9 +37,13 @@ pub fn one_grading_at_a_time() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The checker binary.
+/// The checker binary, in English whatever the environment says (`--lang`
+/// still wins), so that what it prints can be compared. Its stdout is a pipe,
+/// so it prints no colours.
 pub fn checker() -> Command {
-    Command::cargo_bin("checker").unwrap()
+    let mut command = Command::cargo_bin("checker").unwrap();
+    command.env("LC_ALL", "C");
+    command
 }
 
 /// Grades with `args` and returns the JSON report, asserting exit status 0.
