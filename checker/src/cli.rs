@@ -1,11 +1,11 @@
-//! The command line: what to grade, against which suites, and how to report;
-//! or `verify`, which proves the suites themselves.
+//! The command line: grading (the default), the student's loop (`watch`,
+//! `hint`, `solution`, `reset`, `list`) and the instructor's `verify`.
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use checker::report::Format;
+use checker::{messages::Lang, report::Format};
 
 /// Grades the async-exercises tasks against their hidden test suites.
 ///
@@ -20,27 +20,56 @@ pub struct Cli {
 
     #[command(flatten)]
     pub grade: GradeArgs,
+
+    /// The language of the messages [default: from LC_ALL, LC_MESSAGES or LANG].
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<Lang>,
+
+    /// When to use colours (NO_COLOR turns them off in `auto`).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Grade, then re-grade each task whose files change, on every save.
+    Watch(WatchArgs),
+    /// Show the next hint for task N: a nudge first, then the idea, then the API.
+    Hint(TaskArgs),
+    /// Show the reference solution of task N, once task N passes.
+    Solution(SolutionArgs),
+    /// Put the original stub of task N back, keeping your version as a backup.
+    Reset(ResetArgs),
+    /// The tasks with their status, points and the file to edit.
+    List(ListArgs),
     /// For instructors and CI: check that every hidden test passes on the
     /// solution, fails on the untouched stub, and that each planted mutant is
     /// judged right. Prints a table of test × {solution, stub, mutants}.
     Verify(VerifyArgs),
 }
 
-/// Options every command shares.
+/// Where the task crates and the suites are.
 #[derive(Debug, Args)]
-pub struct CommonArgs {
-    /// Only task N (repeat for several).
-    #[arg(long = "task", value_name = "N")]
-    pub tasks: Vec<u32>,
+pub struct WhereArgs {
+    /// The task crates to work on, laid out like exercises/ [default: exercises/].
+    #[arg(long, value_name = "DIR")]
+    pub exercises: Option<PathBuf>,
 
     /// Use the manifest (tasks.toml) and suites in DIR instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub suites: Option<PathBuf>,
+}
 
+/// How grading runs.
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// Give every test at most SECS seconds, whatever tasks.toml says.
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub test_timeout: Option<u64>,
@@ -54,19 +83,22 @@ pub struct CommonArgs {
     pub quiet: bool,
 }
 
-/// Grading options.
+/// Grading options (the command-less `checker`).
 #[derive(Debug, Args)]
 pub struct GradeArgs {
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub place: WhereArgs,
+
+    #[command(flatten)]
+    pub run: RunArgs,
 
     /// Grade the reference solutions (solutions/) instead of exercises/.
     #[arg(long, conflicts_with = "exercises")]
     pub solutions: bool,
 
-    /// Grade the task crates under DIR, laid out like exercises/.
-    #[arg(long, value_name = "DIR")]
-    pub exercises: Option<PathBuf>,
+    /// Grade only task N (repeat for several).
+    #[arg(long = "task", value_name = "N")]
+    pub tasks: Vec<u32>,
 
     /// How to write the report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -85,32 +117,88 @@ pub struct GradeArgs {
     pub verbose: bool,
 }
 
-/// `verify` options.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub place: WhereArgs,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    /// Look for changes by polling, for file systems without change events
+    /// (some network drives, WSL on a Windows folder, containers).
+    #[arg(long)]
+    pub poll: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskArgs {
+    /// The task's number.
+    pub number: u32,
+
+    #[command(flatten)]
+    pub place: WhereArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SolutionArgs {
+    #[command(flatten)]
+    pub task: TaskArgs,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    #[command(flatten)]
+    pub task: TaskArgs,
+
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub place: WhereArgs,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    /// Use the manifest (tasks.toml) and suites in DIR instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub suites: Option<PathBuf>,
+
+    /// Only task N (repeat for several).
+    #[arg(long = "task", value_name = "N")]
+    pub tasks: Vec<u32>,
+
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub run: RunArgs,
 }
 
-impl GradeArgs {
-    /// The folder of task crates to grade.
+impl WhereArgs {
+    /// The folder of task crates.
     pub fn crates_root(&self, repo: &Path) -> PathBuf {
-        match (&self.exercises, self.solutions) {
-            (Some(dir), _) => dir.clone(),
-            (None, true) => repo.join("solutions"),
-            (None, false) => repo.join("exercises"),
-        }
+        self.exercises
+            .clone()
+            .unwrap_or_else(|| repo.join("exercises"))
     }
 }
 
-impl CommonArgs {
-    /// The folder holding tasks.toml and the suites.
-    pub fn suites_dir(&self, repo: &Path) -> PathBuf {
-        self.suites
-            .clone()
-            .unwrap_or_else(|| repo.join("checker").join("suites"))
-    }
+/// The folder holding tasks.toml and the suites.
+pub fn suites_dir(suites: Option<&PathBuf>, repo: &Path) -> PathBuf {
+    suites
+        .cloned()
+        .unwrap_or_else(|| repo.join("checker").join("suites"))
+}
 
+impl RunArgs {
     /// How many tests may run at once. Tests mostly wait on timers and
     /// sockets, so twice the CPUs keeps the machine busy without starving
     /// the timing tests.
@@ -142,8 +230,14 @@ mod tests {
     }
 
     #[test]
-    fn verify_takes_its_own_options() {
-        let cli = Cli::try_parse_from(["checker", "verify", "--task", "2"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Verify(args)) if args.common.tasks == [2]));
+    fn subcommands_take_their_own_options_and_the_global_ones() {
+        let cli =
+            Cli::try_parse_from(["checker", "verify", "--task", "2", "--lang", "ru"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Verify(args)) if args.tasks == [2]));
+        assert_eq!(cli.lang, Some(Lang::Ru));
+        let cli = Cli::try_parse_from(["checker", "reset", "3", "--yes"]).unwrap();
+        assert!(
+            matches!(cli.command, Some(Command::Reset(args)) if args.yes && args.task.number == 3)
+        );
     }
 }

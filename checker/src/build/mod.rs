@@ -10,6 +10,8 @@
 mod cargo;
 mod workspace;
 
+pub use workspace::label_for;
+
 use std::path::{Path, PathBuf};
 
 use crate::manifest::{Manifest, Task};

@@ -1,0 +1,109 @@
+//! What each command does, with what every command shares: the repository,
+//! the language, the colours, and a grader built from the options.
+
+mod grade;
+mod list;
+mod student;
+mod verify;
+mod watch;
+
+use std::{io::Write as _, path::PathBuf, process::ExitCode};
+
+use anyhow::Context as _;
+use checker::{
+    build::BuildPaths,
+    grading::Grader,
+    manifest::{Manifest, Task},
+    messages::Lang,
+    paths,
+};
+
+use crate::cli::{Cli, ColorWhen, Command, RunArgs};
+
+/// Grading ran, and the score is below `--min-score`; `verify` found a
+/// problem; or a command declined to act.
+pub const FELL_SHORT: u8 = 1;
+
+/// What every command needs.
+pub struct Context {
+    pub repo: PathBuf,
+    pub lang: Lang,
+    pub color: anstream::ColorChoice,
+}
+
+impl Context {
+    /// Writes `text` (which may carry styles) to stdout.
+    pub fn print(&self, text: &str) -> anyhow::Result<()> {
+        let mut out = anstream::AutoStream::new(std::io::stdout(), self.color);
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// A grader for the suites in `suites` (or the built-in ones).
+    pub fn grader(&self, suites: Option<&PathBuf>, run: &RunArgs) -> anyhow::Result<Grader> {
+        let mut manifest = Manifest::load(&crate::cli::suites_dir(suites, &self.repo))?;
+        if let Some(secs) = run.test_timeout {
+            manifest.override_test_timeout(std::time::Duration::from_secs(secs));
+        }
+        Ok(Grader {
+            manifest,
+            paths: BuildPaths::for_repo(&self.repo),
+            jobs: run.jobs(),
+            quiet: run.quiet,
+            lang: self.lang,
+        })
+    }
+
+    /// The manifest alone, for commands that do not grade.
+    pub fn manifest(&self, suites: Option<&PathBuf>) -> anyhow::Result<Manifest> {
+        Ok(Manifest::load(&crate::cli::suites_dir(suites, &self.repo))?)
+    }
+}
+
+/// `dir`, canonical, or a clear error if it is not there.
+pub fn existing_dir(dir: PathBuf) -> anyhow::Result<PathBuf> {
+    dir.canonicalize()
+        .with_context(|| format!("no folder of task crates at {}", dir.display()))
+}
+
+/// Task `number` of `manifest`, or an error naming the tasks there are.
+pub fn task_numbered(manifest: &Manifest, number: u32) -> anyhow::Result<&Task> {
+    manifest
+        .tasks
+        .iter()
+        .find(|task| task.number == number)
+        .with_context(|| {
+            let known: Vec<String> = manifest
+                .tasks
+                .iter()
+                .map(|task| task.number.to_string())
+                .collect();
+            format!(
+                "there is no task {number}; the tasks are {}",
+                known.join(", ")
+            )
+        })
+}
+
+/// Runs the command `cli` asks for.
+pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let context = Context {
+        repo: paths::repo_root()?,
+        lang: cli.lang.unwrap_or_else(Lang::from_env),
+        color: match cli.color {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        },
+    };
+    match &cli.command {
+        None => grade::run(&context, &cli.grade),
+        Some(Command::Watch(args)) => watch::run(&context, args),
+        Some(Command::Hint(args)) => student::hint(&context, args),
+        Some(Command::Solution(args)) => student::solution(&context, args),
+        Some(Command::Reset(args)) => student::reset(&context, args),
+        Some(Command::List(args)) => list::run(&context, args),
+        Some(Command::Verify(args)) => verify::run(&context, args),
+    }
+}

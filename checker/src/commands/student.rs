@@ -1,0 +1,170 @@
+//! The commands that help a student past a task: `hint`, `solution`, `reset`.
+
+use std::{
+    io::{BufRead as _, IsTerminal as _},
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use anyhow::Context as _;
+use checker::{
+    messages::fill,
+    report::human,
+    state::{self, State},
+    verdict::TaskStatus,
+};
+
+use super::{Context, FELL_SHORT, existing_dir, task_numbered};
+use crate::cli::{ResetArgs, SolutionArgs, TaskArgs};
+
+/// `hint N`: one more hint than last time, remembered per folder of crates.
+pub fn hint(context: &Context, args: &TaskArgs) -> anyhow::Result<ExitCode> {
+    let manifest = context.manifest(args.place.suites.as_ref())?;
+    let task = task_numbered(&manifest, args.number)?;
+    let crates_root = existing_dir(args.place.crates_root(&context.repo))?;
+    let text = context.lang.text();
+    if task.hints.is_empty() {
+        anyhow::bail!("task {} has no hints", task.number);
+    }
+
+    let state_path = state::path_for(&context.repo, &crates_root);
+    let mut state = State::load(&state_path);
+    let already = state.hints_shown.get(&task.number).copied().unwrap_or(0);
+    let shown = state.next_hint(task.number, task.hints.len());
+    state.save(&state_path)?;
+
+    let header = fill(
+        text.hint_header,
+        &[
+            ("number", &task.number),
+            ("shown", &shown),
+            ("total", &task.hints.len()),
+        ],
+    );
+    let mut out = format!("{header}\n  {}\n", task.hints[shown - 1].get(context.lang));
+    if already == task.hints.len() {
+        let readme = crates_root.join(&task.dir).join("README.md");
+        let readme = checker::paths::display(&readme, &context.repo);
+        out.push_str(&fill(
+            text.hint_last,
+            &[("number", &task.number), ("readme", &readme)],
+        ));
+        out.push('\n');
+    }
+    context.print(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `solution N`: the reference solution, once task N passes.
+pub fn solution(context: &Context, args: &SolutionArgs) -> anyhow::Result<ExitCode> {
+    let grader = context.grader(args.task.place.suites.as_ref(), &args.run)?;
+    let task = task_numbered(&grader.manifest, args.task.number)?;
+    let crates_root = existing_dir(args.task.place.crates_root(&context.repo))?;
+    let grade = grader.grade(&[task], &crates_root)?;
+    let graded = &grade.tasks[0];
+    let text = context.lang.text();
+    if graded.status != TaskStatus::Passed {
+        let (status, _) = human::status_word(graded.status, text);
+        context.print(&format!(
+            "{}\n",
+            fill(
+                text.solution_locked,
+                &[("number", &task.number), ("status", &status)]
+            )
+        ))?;
+        return Ok(ExitCode::from(FELL_SHORT));
+    }
+    let file = context
+        .repo
+        .join("solutions")
+        .join(&task.dir)
+        .join(&task.edit);
+    let source = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let shown = checker::paths::display(&file, &context.repo);
+    context.print(&format!(
+        "{}\n\n{source}",
+        fill(
+            text.solution_header,
+            &[("number", &task.number), ("file", &shown)]
+        )
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `reset N`: the original stub back in place; the student's file kept
+/// beside it as a backup that is never overwritten.
+pub fn reset(context: &Context, args: &ResetArgs) -> anyhow::Result<ExitCode> {
+    let manifest = context.manifest(args.task.place.suites.as_ref())?;
+    let task = task_numbered(&manifest, args.task.number)?;
+    let crates_root = existing_dir(args.task.place.crates_root(&context.repo))?;
+    let text = context.lang.text();
+
+    let file = crates_root.join(&task.dir).join(&task.edit);
+    let pristine_file = context
+        .repo
+        .join("checker")
+        .join("pristine")
+        .join(&task.dir)
+        .join(&task.edit);
+    let pristine = std::fs::read(&pristine_file)
+        .with_context(|| format!("cannot read {}", pristine_file.display()))?;
+    let shown = checker::paths::display(&file, &context.repo);
+    let current = std::fs::read(&file).ok();
+    if current.as_deref() == Some(pristine.as_slice()) {
+        context.print(&format!(
+            "{}\n",
+            fill(text.reset_unchanged, &[("file", &shown)])
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let backup = free_backup_path(&file);
+    let shown_backup = checker::paths::display(&backup, &context.repo);
+    if !args.yes {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            context.print(&format!(
+                "{}\n",
+                fill(text.reset_needs_yes, &[("file", &shown)])
+            ))?;
+            return Ok(ExitCode::from(FELL_SHORT));
+        }
+        context.print(&fill(
+            text.reset_confirm,
+            &[("file", &shown), ("backup", &shown_backup)],
+        ))?;
+        let mut answer = String::new();
+        stdin.lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "д" | "Д" | "да") {
+            context.print(&format!("{}\n", text.reset_cancelled))?;
+            return Ok(ExitCode::from(FELL_SHORT));
+        }
+    }
+    if current.is_some() {
+        std::fs::copy(&file, &backup)
+            .with_context(|| format!("cannot keep a backup at {}", backup.display()))?;
+    }
+    std::fs::write(&file, &pristine).with_context(|| format!("cannot write {}", file.display()))?;
+    context.print(&format!(
+        "{}\n",
+        fill(
+            text.reset_done,
+            &[("file", &shown), ("backup", &shown_backup)]
+        )
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lib.rs.1.bak`, or the first of `lib.rs.2.bak`, ... that does not exist.
+fn free_backup_path(file: &Path) -> PathBuf {
+    let name = file
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    (1..)
+        .map(|n| file.with_file_name(format!("{name}.{n}.bak")))
+        .find(|candidate| !candidate.exists())
+        .expect("some backup name is free")
+}

@@ -1,0 +1,20 @@
+//! `checker verify`: the suites proved against solutions, stubs and mutants.
+
+use std::process::ExitCode;
+
+use checker::verify;
+
+use super::{Context, FELL_SHORT};
+use crate::cli::VerifyArgs;
+
+pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let grader = context.grader(args.suites.as_ref(), &args.run)?;
+    let tasks = grader.select_tasks(&args.tasks)?;
+    let verification = verify::verify(&grader, &tasks)?;
+    context.print(&verify::render(&verification))?;
+    Ok(if verification.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(FELL_SHORT)
+    })
+}

@@ -1,0 +1,249 @@
+//! `checker watch`: grade everything once, then re-grade the task whose files
+//! change on every save, until the student types `q`.
+//!
+//! File events come from the operating system through `notify` (or, with
+//! `--poll`, from looking every half second, for file systems that send
+//! none), debounced so one save is one re-grade. Keys are read a line at a
+//! time from stdin, so they work in any terminal and from a pipe; when stdin
+//! ends (no terminal at all), watching simply goes on.
+
+use std::{
+    io::BufRead as _,
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::mpsc,
+    time::Duration,
+};
+
+use anyhow::Context as _;
+use checker::{
+    grading::Grader,
+    manifest::Task,
+    messages::fill,
+    report::human,
+    state::{self, State},
+    verdict::{Grade, TaskStatus},
+};
+use notify_debouncer_mini::{
+    Config, DebounceEventResult, new_debouncer_opt,
+    notify::{PollWatcher, RecommendedWatcher, RecursiveMode},
+};
+
+use super::{Context, existing_dir};
+use crate::cli::WatchArgs;
+
+/// Saves closer together than this are one change (editors write a file in
+/// several steps).
+const DEBOUNCE: Duration = Duration::from_millis(300);
+/// How often `--poll` looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// What the watch loop reacts to.
+enum Event {
+    Files(Vec<PathBuf>),
+    Key(String),
+}
+
+pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
+    let grader = context.grader(args.place.suites.as_ref(), &args.run)?;
+    let crates_root = existing_dir(args.place.crates_root(&context.repo))?;
+    let all: Vec<&Task> = grader.select_tasks(&[])?;
+    let text = context.lang.text();
+
+    let mut grade = grader.grade(&all, &crates_root)?;
+    context.print(&human::render(&grade, false, context.lang))?;
+    let mut focus = first_unpassed(&grade);
+
+    let (sender, events) = mpsc::channel();
+    let files = sender.clone();
+    let handler = move |result: DebounceEventResult| {
+        if let Ok(changes) = result {
+            let _ = files.send(Event::Files(
+                changes.into_iter().map(|change| change.path).collect(),
+            ));
+        }
+    };
+    let config = Config::default().with_timeout(DEBOUNCE).with_notify_config(
+        notify_debouncer_mini::notify::Config::default().with_poll_interval(POLL_INTERVAL),
+    );
+    // Keep the debouncer alive for as long as we watch.
+    let _debouncer = if args.poll {
+        let mut debouncer = new_debouncer_opt::<_, PollWatcher>(config, handler)?;
+        debouncer
+            .watcher()
+            .watch(&crates_root, RecursiveMode::Recursive)?;
+        Box::new(debouncer) as Box<dyn std::any::Any>
+    } else {
+        let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher>(config, handler)
+            .context("cannot watch for file changes here; try --poll")?;
+        debouncer
+            .watcher()
+            .watch(&crates_root, RecursiveMode::Recursive)?;
+        Box::new(debouncer)
+    };
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+            if sender.send(Event::Key(line.trim().to_owned())).is_err() {
+                return;
+            }
+        }
+    });
+
+    let shown_root = checker::paths::display(&crates_root, &context.repo);
+    context.print(&format!(
+        "\n{}\n",
+        fill(text.watch_ready, &[("dir", &shown_root)])
+    ))?;
+    for event in events {
+        match event {
+            Event::Files(paths) => {
+                let changed = changed_tasks(&all, &crates_root, &paths);
+                if changed.is_empty() {
+                    continue;
+                }
+                for (task, file) in &changed {
+                    let shown = checker::paths::display(file, &context.repo);
+                    context.print(&format!(
+                        "\n{}\n",
+                        fill(
+                            text.watch_changed,
+                            &[("file", &shown), ("number", &task.number)]
+                        )
+                    ))?;
+                }
+                let tasks: Vec<&Task> = changed.iter().map(|(task, _)| *task).collect();
+                let update = grader.grade(&tasks, &crates_root)?;
+                merge(&mut grade, update);
+                let numbers: Vec<u32> = tasks.iter().map(|task| task.number).collect();
+                context.print(&human::render_update(&grade, &numbers, context.lang))?;
+                focus = first_unpassed(&grade);
+            }
+            Event::Key(key) => match key.as_str() {
+                "q" | "quit" => {
+                    context.print(&format!("{}\n", text.watch_bye))?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+                "h" | "hint" => {
+                    context.print(&next_hint(context, &grader, &crates_root, &grade, focus)?)?
+                }
+                "n" | "next" => {
+                    focus = (focus + 1) % grade.tasks.len();
+                    context.print(&focus_line(context, &grade, focus))?;
+                }
+                "r" => {
+                    grade = grader.grade(&all, &crates_root)?;
+                    context.print(&human::render(&grade, false, context.lang))?;
+                }
+                "" => {}
+                _ => context.print(&format!("{}\n", text.watch_unknown_key))?,
+            },
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The tasks whose source files are among `paths`, each with one of its
+/// changed files. Build output and editors' scratch files do not count.
+fn changed_tasks<'t>(
+    tasks: &[&'t Task],
+    crates_root: &Path,
+    paths: &[PathBuf],
+) -> Vec<(&'t Task, PathBuf)> {
+    let mut changed: Vec<(&Task, PathBuf)> = Vec::new();
+    for path in paths {
+        let Ok(inside) = path.strip_prefix(crates_root) else {
+            continue;
+        };
+        let is_source =
+            path.extension().is_some_and(|ext| ext == "rs") || path.ends_with("Cargo.toml");
+        if !is_source || inside.components().any(|part| part.as_os_str() == "target") {
+            continue;
+        }
+        let Some(task) = tasks.iter().find(|task| inside.starts_with(&task.dir)) else {
+            continue;
+        };
+        if !changed.iter().any(|(seen, _)| seen.number == task.number) {
+            changed.push((task, path.clone()));
+        }
+    }
+    changed.sort_by_key(|(task, _)| task.number);
+    changed
+}
+
+/// `grade` with the tasks of `update` replaced, and its score recounted.
+fn merge(grade: &mut Grade, update: Grade) {
+    for task in update.tasks {
+        if let Some(slot) = grade
+            .tasks
+            .iter_mut()
+            .find(|slot| slot.number == task.number)
+        {
+            *slot = task;
+        }
+    }
+    grade.score = grade.tasks.iter().map(|task| task.points).sum();
+}
+
+/// The index of the first task that does not pass, or 0.
+fn first_unpassed(grade: &Grade) -> usize {
+    grade
+        .tasks
+        .iter()
+        .position(|task| task.status != TaskStatus::Passed)
+        .unwrap_or(0)
+}
+
+fn focus_line(context: &Context, grade: &Grade, focus: usize) -> String {
+    let task = &grade.tasks[focus];
+    let (status, _) = human::status_word(task.status, context.lang.text());
+    format!(
+        "{}\n",
+        fill(
+            context.lang.text().watch_focus,
+            &[
+                ("number", &task.number),
+                ("slug", &task.slug),
+                ("status", &status),
+                ("file", &task.file)
+            ]
+        )
+    )
+}
+
+/// The next hint of the task in focus, remembered as `checker hint` does.
+fn next_hint(
+    context: &Context,
+    grader: &Grader,
+    crates_root: &Path,
+    grade: &Grade,
+    focus: usize,
+) -> anyhow::Result<String> {
+    let number = grade.tasks[focus].number;
+    let Some(task) = grader
+        .manifest
+        .tasks
+        .iter()
+        .find(|task| task.number == number)
+    else {
+        return Ok(String::new());
+    };
+    if task.hints.is_empty() {
+        return Ok(String::new());
+    }
+    let path = state::path_for(&context.repo, crates_root);
+    let mut state = State::load(&path);
+    let shown = state.next_hint(number, task.hints.len());
+    state.save(&path)?;
+    let header = fill(
+        context.lang.text().hint_header,
+        &[
+            ("number", &number),
+            ("shown", &shown),
+            ("total", &task.hints.len()),
+        ],
+    );
+    Ok(format!(
+        "{header}\n  {}\n",
+        task.hints[shown - 1].get(context.lang)
+    ))
+}
