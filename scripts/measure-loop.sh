@@ -7,7 +7,9 @@
 #   3. a re-grade after a one-line change to one exercise, all tasks and
 #      `--task 1` alone;
 #   4. the reference solutions (`--solutions`, warm), whose suites run the
-#      full timing tests.
+#      full timing tests;
+#   5. in `watch`, from saving a one-line change to the re-graded result on
+#      screen (three saves).
 #
 # Each line gives the wall time of the whole command and the checker's own
 # split (build / run) from its JSON report. Usage: scripts/measure-loop.sh
@@ -48,3 +50,30 @@ touch_exercise
 measure "warm: one-line edit, --task 1"  --task 1
 measure "warm: --solutions (first time)" --solutions
 measure "warm: --solutions (again)" --solutions
+
+# Watch: save, then wait for the re-graded report's last line.
+cargo build --quiet -p checker
+python3 - <<'PY'
+import subprocess, time, threading, queue
+proc = subprocess.Popen(["target/debug/checker", "watch", "--quiet", "--lang", "en"],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+lines = queue.Queue()
+threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+def wait_for(text):
+    while True:
+        line = lines.get(timeout=120)
+        if text in line:
+            return
+wait_for("watching")
+for attempt in range(3):
+    time.sleep(1)
+    start = time.monotonic()
+    with open("exercises/01-async-rewrite/src/lib.rs", "a") as f:
+        f.write("// edited in watch\n")
+    wait_for("changed: grading task 1")
+    wait_for("next:")
+    print("%-38s wall %6.2f s" % ("watch: save to re-graded result", time.monotonic() - start))
+proc.stdin.write("q\n")
+proc.stdin.flush()
+proc.wait(timeout=30)
+PY
