@@ -8,6 +8,7 @@
 //! ends (no terminal at all), watching simply goes on.
 
 use std::{
+    collections::HashMap,
     io::BufRead as _,
     path::{Path, PathBuf},
     process::ExitCode,
@@ -89,6 +90,9 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
         }
     });
 
+    // Operating systems also report files being read (cargo reads every
+    // Cargo.toml on each build): only a new modification time is a change.
+    let mut seen = modification_times(&crates_root);
     let shown_root = checker::paths::display(&crates_root, &context.repo);
     context.print(&format!(
         "\n{}\n",
@@ -97,6 +101,13 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
     for event in events {
         match event {
             Event::Files(paths) => {
+                let paths: Vec<PathBuf> = paths
+                    .into_iter()
+                    .filter(|path| {
+                        let now = modified(path);
+                        seen.insert(path.clone(), now) != Some(now)
+                    })
+                    .collect();
                 let changed = changed_tasks(&all, &crates_root, &paths);
                 if changed.is_empty() {
                     continue;
@@ -168,6 +179,32 @@ fn changed_tasks<'t>(
     }
     changed.sort_by_key(|(task, _)| task.number);
     changed
+}
+
+/// When `path` was last modified (`None` if it is gone).
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
+}
+
+/// The modification time of every file under `root`, build output aside.
+fn modification_times(root: &Path) -> HashMap<PathBuf, Option<std::time::SystemTime>> {
+    let mut times = HashMap::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "target" {
+                    folders.push(path);
+                }
+            } else {
+                times.insert(path.clone(), modified(&path));
+            }
+        }
+    }
+    times
 }
 
 /// `grade` with the tasks of `update` replaced, and its score recounted.
