@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail, ensure};
 use serde::Deserialize;
 
-use crate::manifest::{Manifest, Task};
+use crate::{
+    manifest::{Manifest, Task},
+    paths::write_if_changed,
+};
 
 /// The folder of a task's mutants, inside its suite folder.
 pub const FOLDER: &str = "mutants";
@@ -195,14 +198,6 @@ fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Writes `content` unless the file holds it already: cargo watches mtimes.
-fn write_if_changed(path: &Path, content: &[u8]) -> anyhow::Result<()> {
-    if std::fs::read(path).is_ok_and(|existing| existing == content) {
-        return Ok(());
-    }
-    std::fs::write(path, content).with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Where things are: the repository the checker belongs to, and how paths
-//! inside it are shown to people.
+//! Where things are: the repository the checker belongs to, how paths
+//! inside it are shown to people, and writing files without disturbing
+//! cargo's view of them.
 
 use std::path::{Path, PathBuf};
 
@@ -31,9 +32,38 @@ pub fn display(path: &Path, repo: &Path) -> String {
         .into_owned()
 }
 
+/// Writes `content` unless the file already holds it: an unchanged mtime
+/// keeps cargo from rebuilding.
+pub fn write_if_changed(path: &Path, content: &[u8]) -> anyhow::Result<()> {
+    if std::fs::read(path).is_ok_and(|existing| existing == content) {
+        return Ok(());
+    }
+    // Write beside and rename, so a concurrent checker never reads half a file.
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&temporary, content)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unchanged_files_are_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Cargo.toml");
+        write_if_changed(&path, b"a").unwrap();
+        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_if_changed(&path, b"a").unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            before
+        );
+    }
 
     #[test]
     fn paths_inside_the_repo_are_shown_relative() {

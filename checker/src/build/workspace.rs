@@ -16,6 +16,7 @@ use toml::{Table, Value};
 
 use super::BuildPaths;
 use crate::manifest::{Manifest, Task};
+use crate::paths::write_if_changed;
 
 /// Everything needed to generate one task's package.
 #[derive(Debug, Clone)]
@@ -225,21 +226,6 @@ fn generated(table: &Table) -> anyhow::Result<Vec<u8>> {
     )
 }
 
-/// Writes `content` unless the file already holds it: an unchanged mtime
-/// keeps cargo from rebuilding.
-fn write_if_changed(path: &Path, content: &[u8]) -> anyhow::Result<()> {
-    if std::fs::read(path).is_ok_and(|existing| existing == content) {
-        return Ok(());
-    }
-    // Write beside and rename, so a concurrent checker never reads half a file.
-    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&temporary, content)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,20 +249,6 @@ mod tests {
             package_name_of(dir.path())
                 .unwrap_err()
                 .contains("not valid TOML")
-        );
-    }
-
-    #[test]
-    fn unchanged_files_are_not_rewritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("Cargo.toml");
-        write_if_changed(&path, b"a").unwrap();
-        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        write_if_changed(&path, b"a").unwrap();
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().modified().unwrap(),
-            before
         );
     }
 }

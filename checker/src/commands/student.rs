@@ -8,6 +8,7 @@ use std::{
 
 use anyhow::Context as _;
 use checker::{
+    manifest::Task,
     messages::fill,
     report::human,
     state::{self, State},
@@ -22,12 +23,16 @@ pub fn hint(context: &Context, args: &TaskArgs) -> anyhow::Result<ExitCode> {
     let manifest = context.manifest(args.place.suites.as_ref())?;
     let task = task_numbered(&manifest, args.number)?;
     let crates_root = existing_dir(args.place.crates_root(&context.repo))?;
-    let text = context.lang.text();
-    if task.hints.is_empty() {
-        anyhow::bail!("task {} has no hints", task.number);
-    }
+    context.print(&next_hint(context, task, &crates_root)?)?;
+    Ok(ExitCode::SUCCESS)
+}
 
-    let state_path = state::path_for(&context.repo, &crates_root);
+/// Shows one more hint of `task` than last time (the last one again once
+/// all are shown, saying so) and remembers it: for `hint N` and watch's `h`.
+pub fn next_hint(context: &Context, task: &Task, crates_root: &Path) -> anyhow::Result<String> {
+    let text = context.lang.text();
+    anyhow::ensure!(!task.hints.is_empty(), "task {} has no hints", task.number);
+    let state_path = state::path_for(&context.repo, crates_root);
     let mut state = State::load(&state_path);
     let already = state.hints_shown.get(&task.number).copied().unwrap_or(0);
     let shown = state.next_hint(task.number, task.hints.len());
@@ -51,8 +56,7 @@ pub fn hint(context: &Context, args: &TaskArgs) -> anyhow::Result<ExitCode> {
         ));
         out.push('\n');
     }
-    context.print(&out)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(out)
 }
 
 /// `solution N`: the reference solution, once task N passes.

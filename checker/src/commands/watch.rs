@@ -18,11 +18,9 @@ use std::{
 
 use anyhow::Context as _;
 use checker::{
-    grading::Grader,
     manifest::Task,
     messages::fill,
     report::human,
-    state::{self, State},
     verdict::{Grade, TaskStatus},
 };
 use notify_debouncer_mini::{
@@ -135,7 +133,10 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
                 "h" | "hint" => {
-                    context.print(&next_hint(context, &grader, &crates_root, &grade, focus)?)?
+                    let number = grade.tasks[focus].number;
+                    if let Some(task) = all.iter().find(|task| task.number == number) {
+                        context.print(&super::student::next_hint(context, task, &crates_root)?)?;
+                    }
                 }
                 "n" | "next" => {
                     focus = (focus + 1) % grade.tasks.len();
@@ -245,42 +246,4 @@ fn focus_line(context: &Context, grade: &Grade, focus: usize) -> String {
             ]
         )
     )
-}
-
-/// The next hint of the task in focus, remembered as `checker hint` does.
-fn next_hint(
-    context: &Context,
-    grader: &Grader,
-    crates_root: &Path,
-    grade: &Grade,
-    focus: usize,
-) -> anyhow::Result<String> {
-    let number = grade.tasks[focus].number;
-    let Some(task) = grader
-        .manifest
-        .tasks
-        .iter()
-        .find(|task| task.number == number)
-    else {
-        return Ok(String::new());
-    };
-    if task.hints.is_empty() {
-        return Ok(String::new());
-    }
-    let path = state::path_for(&context.repo, crates_root);
-    let mut state = State::load(&path);
-    let shown = state.next_hint(number, task.hints.len());
-    state.save(&path)?;
-    let header = fill(
-        context.lang.text().hint_header,
-        &[
-            ("number", &number),
-            ("shown", &shown),
-            ("total", &task.hints.len()),
-        ],
-    );
-    Ok(format!(
-        "{header}\n  {}\n",
-        task.hints[shown - 1].get(context.lang)
-    ))
 }
