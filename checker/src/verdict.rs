@@ -215,6 +215,7 @@ fn judge_test(spec: &TestSpec, run: TestRun, repo: &Path, lang: Lang) -> TestGra
         TestOutcome::Passed => (TestStatus::Passed, None, None),
         TestOutcome::Failed {
             message,
+            message_ru,
             location,
             unimplemented,
         } => (
@@ -223,7 +224,10 @@ fn judge_test(spec: &TestSpec, run: TestRun, repo: &Path, lang: Lang) -> TestGra
             } else {
                 TestStatus::Failed
             },
-            Some(relative(&message)),
+            Some(relative(match (lang, &message_ru) {
+                (Lang::Ru, Some(russian)) => russian,
+                _ => &message,
+            })),
             location.map(|at| relative(&at)),
         ),
         TestOutcome::Crashed { ending } => (
@@ -333,6 +337,7 @@ mod tests {
     fn failed(unimplemented: bool) -> TestOutcome {
         TestOutcome::Failed {
             message: "not yet implemented: run_all".into(),
+            message_ru: None,
             location: Some("/repo/exercises/01/src/lib.rs:9".into()),
             unimplemented,
         }

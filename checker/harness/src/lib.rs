@@ -45,6 +45,29 @@ pub fn boxed(body: impl Future<Output = ()> + 'static) -> TestFuture {
     Box::pin(body)
 }
 
+/// A failure message in both languages of the course; [`ensure!`] panics
+/// with one, and the checker shows the student's language.
+#[derive(Debug, Clone)]
+pub struct Bilingual {
+    pub en: String,
+    pub ru: String,
+}
+
+/// `assert!` with its message in English and Russian:
+/// `ensure!(took < limit, en: "took {took:?}", ru: "заняло {took:?}")`.
+/// The messages are format strings whose arguments are captured by name.
+#[macro_export]
+macro_rules! ensure {
+    ($condition:expr, en: $en:literal, ru: $ru:literal $(,)?) => {
+        if !$condition {
+            ::std::panic::panic_any($crate::Bilingual {
+                en: format!($en),
+                ru: format!($ru),
+            });
+        }
+    };
+}
+
 /// Declares the tests of a suite and generates its `main`.
 #[macro_export]
 macro_rules! suite {

@@ -40,6 +40,7 @@ pub fn serve(tests: &[Test]) -> ! {
                 }
                 None => Outcome::Failed {
                     message: format!("this suite has no test named `{name}`"),
+                    message_ru: None,
                     location: None,
                     unimplemented: false,
                 },

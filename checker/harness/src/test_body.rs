@@ -7,7 +7,7 @@ use std::{
 
 use grading_protocol::Outcome;
 
-use crate::Test;
+use crate::{Bilingual, Test};
 
 /// Where the most recent panic happened, recorded by our panic hook (the
 /// payload that `catch_unwind` returns carries the message but not the place).
@@ -24,8 +24,16 @@ pub fn install_panic_hook() {
             .map(|at| format!("{}:{}", at.file(), at.line()));
         *LAST_PANIC_LOCATION
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = location;
-        default_hook(info);
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = location.clone();
+        match info.payload().downcast_ref::<Bilingual>() {
+            // The default hook would print "Box<dyn Any>" for it.
+            Some(both) => eprintln!(
+                "test failed at {}:\n{}",
+                location.unwrap_or_default(),
+                both.en
+            ),
+            None => default_hook(info),
+        }
     }));
 }
 
@@ -39,6 +47,7 @@ pub fn run(test: &Test) -> Outcome {
         Err(error) => {
             return Outcome::Failed {
                 message: format!("could not start a tokio runtime: {error}"),
+                message_ru: None,
                 location: None,
                 unimplemented: false,
             };
@@ -51,7 +60,10 @@ pub fn run(test: &Test) -> Outcome {
     match result {
         Ok(()) => Outcome::Passed,
         Err(payload) => {
-            let message = shortened(panic_message(payload.as_ref()));
+            let (message, message_ru) = match payload.downcast_ref::<Bilingual>() {
+                Some(both) => (shortened(both.en.clone()), Some(shortened(both.ru.clone()))),
+                None => (shortened(panic_message(payload.as_ref())), None),
+            };
             let location = LAST_PANIC_LOCATION
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -59,6 +71,7 @@ pub fn run(test: &Test) -> Outcome {
             Outcome::Failed {
                 unimplemented: is_unimplemented(&message),
                 message,
+                message_ru,
                 location,
             }
         }
@@ -131,6 +144,26 @@ mod tests {
         assert!(cut.starts_with(&"x".repeat(MESSAGE_LIMIT)));
         assert!(cut.ends_with("[... 10 more bytes of this message not kept]"));
         assert_eq!(shortened("short".into()), "short");
+    }
+
+    #[test]
+    fn a_bilingual_failure_keeps_both_languages() {
+        let outcome = outcome_of(|| {
+            crate::boxed(async {
+                let took = 3;
+                crate::ensure!(took < 2, en: "took {took} s", ru: "заняло {took} с");
+            })
+        });
+        let Outcome::Failed {
+            message,
+            message_ru,
+            ..
+        } = outcome
+        else {
+            panic!("expected a failure");
+        };
+        assert_eq!(message, "took 3 s");
+        assert_eq!(message_ru.as_deref(), Some("заняло 3 с"));
     }
 
     #[test]

@@ -66,8 +66,11 @@ pub enum Outcome {
     Passed,
     /// The test body panicked: a failed assertion, or a panic in the code under test.
     Failed {
-        /// The panic message.
+        /// The panic message (in English when the suite gives two).
         message: String,
+        /// The same in Russian, when the suite gives it (`harness::ensure!`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_ru: Option<String>,
         /// `file:line` of the panic, if known.
         location: Option<String>,
         /// The panic came from `todo!()` / `unimplemented!()`: the student has

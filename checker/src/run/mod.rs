@@ -32,6 +32,8 @@ pub enum TestOutcome {
     /// The harness recorded a failure (a panic in the test or the code).
     Failed {
         message: String,
+        /// The message in Russian, when the suite gave one.
+        message_ru: Option<String>,
         location: Option<String>,
         /// The panic was `todo!()`: not written yet.
         unimplemented: bool,
@@ -295,12 +297,14 @@ fn run_one(job: &Job, limit: Duration, folders: &Folders) -> anyhow::Result<Test
         (
             Some(Outcome::Failed {
                 message,
+                message_ru,
                 location,
                 unimplemented,
             }),
             _,
         ) => TestOutcome::Failed {
             message,
+            message_ru,
             location,
             unimplemented,
         },

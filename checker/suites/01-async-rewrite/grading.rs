@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use harness::{measure, refused_url, tools::secs};
+use harness::{ensure, measure, refused_url, tools::secs};
 use httpmock::prelude::*;
 use reqwest::StatusCode;
 
@@ -23,12 +23,14 @@ async fn sends_exactly_n_requests() {
 
     let result = async_rewrite::run_all(&server.url("/page"), N).await;
 
-    assert!(result.is_ok(), "run_all failed: {result:?}");
+    ensure!(result.is_ok(), en: "run_all failed: {result:?}", ru: "run_all вернул ошибку: {result:?}");
     let calls = page.calls_async().await;
-    assert_eq!(
-        calls, N,
-        "run_all({N}) returned after the server saw {calls} requests, expected {N}: \
-         does it wait for every request it started?"
+    ensure!(
+        calls == N,
+        en: "run_all({N}) returned after the server saw {calls} requests, expected {N}: \
+             does it wait for every request it started?",
+        ru: "run_all({N}) вернулся, когда сервер получил {calls} запросов, а ждали {N}: \
+             дожидается ли он каждого запущенного запроса?",
     );
 }
 
@@ -39,7 +41,9 @@ async fn sends_each_i_once() {
         pages.push(
             server
                 .mock_async(|when, then| {
-                    when.method(GET).path("/page").query_param("i", i.to_string());
+                    when.method(GET)
+                        .path("/page")
+                        .query_param("i", i.to_string());
                     then.status(200);
                 })
                 .await,
@@ -48,13 +52,15 @@ async fn sends_each_i_once() {
 
     let result = async_rewrite::run_all(&server.url("/page"), N).await;
 
-    assert!(result.is_ok(), "run_all failed: {result:?}");
+    ensure!(result.is_ok(), en: "run_all failed: {result:?}", ru: "run_all вернул ошибку: {result:?}");
     for (i, page) in pages.iter().enumerate() {
         let calls = page.calls_async().await;
-        assert_eq!(
-            calls, 1,
-            "the request with i={i} was sent {calls} times, expected once: \
-             call long_func(&client, url, i) for every i in 0..n"
+        ensure!(
+            calls == 1,
+            en: "the request with i={i} was sent {calls} times, expected once: \
+                 call long_func(&client, url, i) for every i in 0..n",
+            ru: "запрос с i={i} отправлен {calls} раз, а нужен один: \
+                 вызовите long_func(&client, url, i) для каждого i из 0..n",
         );
     }
 }
@@ -67,7 +73,9 @@ async fn statuses_come_back_in_order_of_i() {
         let delay = Duration::from_millis(20 * (N - i) as u64);
         server
             .mock_async(|when, then| {
-                when.method(GET).path("/page").query_param("i", i.to_string());
+                when.method(GET)
+                    .path("/page")
+                    .query_param("i", i.to_string());
                 then.status(200 + i as u16).delay(delay);
             })
             .await;
@@ -78,11 +86,14 @@ async fn statuses_come_back_in_order_of_i() {
     let expected: Vec<StatusCode> = (0..N)
         .map(|i| StatusCode::from_u16(200 + i as u16).unwrap())
         .collect();
-    let statuses = statuses.expect("run_all failed");
-    assert_eq!(
-        statuses, expected,
-        "statuses must be in order of i, not in the order the answers arrived \
-         (here the answers arrive last-first)"
+    ensure!(statuses.is_ok(), en: "run_all failed: {statuses:?}", ru: "run_all вернул ошибку: {statuses:?}");
+    let statuses = statuses.unwrap_or_default();
+    ensure!(
+        statuses == expected,
+        en: "statuses must be in order of i, not in the order the answers arrived \
+             (here the answers arrive last-first): got {statuses:?}",
+        ru: "статусы должны идти в порядке i, а не в порядке прихода ответов \
+             (здесь ответы приходят от последнего к первому): получено {statuses:?}",
     );
 }
 
@@ -102,14 +113,14 @@ async fn requests_run_at_once() {
 
     let (result, took) = measure(async_rewrite::run_all(&server.url("/slow"), N)).await;
 
-    assert!(result.is_ok(), "run_all failed: {result:?}");
-    assert!(
-        took < DELAY * 5,
-        "{N} requests took {:.2} s; run one after another they take {:.1} s, at once \
-         about {:.1} s: are you awaiting inside the loop?",
-        secs(took),
-        secs(DELAY * N as u32),
-        secs(DELAY)
+    ensure!(result.is_ok(), en: "run_all failed: {result:?}", ru: "run_all вернул ошибку: {result:?}");
+    let (took, sequential, at_once) = (secs(took), secs(DELAY * N as u32), secs(DELAY));
+    ensure!(
+        took < at_once * 5.0,
+        en: "{N} requests took {took:.2} s; run one after another they take {sequential:.1} s, \
+             at once about {at_once:.1} s: are you awaiting inside the loop?",
+        ru: "{N} запросов заняли {took:.2} с; один за другим они занимают {sequential:.1} с, \
+             одновременно — около {at_once:.1} с: нет ли у вас await внутри цикла?",
     );
 }
 
@@ -124,8 +135,13 @@ async fn zero_requests_give_an_empty_answer() {
 
     let statuses = async_rewrite::run_all(&server.url("/page"), 0).await;
 
-    assert_eq!(statuses.expect("run_all(0) failed"), Vec::<StatusCode>::new());
-    assert_eq!(page.calls_async().await, 0, "run_all(0) sent requests");
+    ensure!(
+        matches!(&statuses, Ok(empty) if empty.is_empty()),
+        en: "run_all(url, 0) must give Ok(an empty vector), got {statuses:?}",
+        ru: "run_all(url, 0) должен вернуть Ok(пустой вектор), получено {statuses:?}",
+    );
+    let calls = page.calls_async().await;
+    ensure!(calls == 0, en: "run_all(url, 0) sent {calls} requests", ru: "run_all(url, 0) отправил {calls} запросов");
 }
 
 async fn unreachable_server_is_an_error() {
@@ -133,8 +149,15 @@ async fn unreachable_server_is_an_error() {
 
     let result = async_rewrite::run_all(&url, 3).await;
 
-    let error = result.expect_err("nothing listens at the URL, yet run_all returned Ok");
-    assert!(error.i < 3, "the error names request {}, but only 0..3 were sent", error.i);
+    ensure!(
+        result.is_err(),
+        en: "nothing listens at {url}, yet run_all returned {result:?}: return the FetchError",
+        ru: "по адресу {url} никто не слушает, а run_all вернул {result:?}: верните FetchError",
+    );
+    if let Err(error) = result {
+        let i = error.i;
+        ensure!(i < 3, en: "the error names request {i}, but only 0..3 were sent", ru: "ошибка называет запрос {i}, а отправлялись только 0..3");
+    }
 }
 
 harness::suite!(

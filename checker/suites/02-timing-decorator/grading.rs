@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use harness::{capture_stdout, measure, tools::secs};
+use harness::{capture_stdout, ensure, measure, tools::secs};
 use timing_decorator::{report, timed, timeit};
 
 /// An `async` block that sleeps for `ms` milliseconds once polled.
@@ -19,11 +19,13 @@ async fn timed_measures_wall_time() {
     // A sleep uses no CPU: a CPU-time clock reads ~0 ms, a wall clock ≥ 300 ms
     // (a tokio sleep never ends early). 1.5 s leaves room for a loaded machine.
     let ((), elapsed) = timed(nap(300)).await;
-    assert!(
-        elapsed >= Duration::from_millis(300) && elapsed < Duration::from_millis(1500),
-        "a 300 ms sleep was measured as {:.4} s: measure wall time with \
-         std::time::Instant, not CPU time",
-        secs(elapsed)
+    let measured = secs(elapsed);
+    ensure!(
+        (0.3..1.5).contains(&measured),
+        en: "a 300 ms sleep was measured as {measured:.4} s: measure wall time with \
+             std::time::Instant, waiting included, not just the time spent in poll",
+        ru: "сон в 300 мс измерен как {measured:.4} с: мерьте настенное время через \
+             std::time::Instant, включая ожидание, а не только время внутри poll",
     );
 }
 
@@ -34,33 +36,43 @@ async fn clock_starts_at_first_poll() {
     let future = timed(nap(100));
     nap(500).await;
     let ((), elapsed) = future.await;
-    assert!(
-        elapsed >= Duration::from_millis(100),
-        "a 100 ms sleep was measured as {:.4} s",
-        secs(elapsed)
+    let measured = secs(elapsed);
+    ensure!(
+        measured >= 0.1,
+        en: "a 100 ms sleep was measured as {measured:.4} s",
+        ru: "сон в 100 мс измерен как {measured:.4} с",
     );
-    assert!(
-        elapsed < Duration::from_millis(350),
-        "measured {:.4} s for a 100 ms sleep that was created 500 ms before it was \
-         awaited: futures are lazy, start the clock at the first poll, not in timed()",
-        secs(elapsed)
+    ensure!(
+        measured < 0.35,
+        en: "measured {measured:.4} s for a 100 ms sleep that was created 500 ms before it was \
+             awaited: futures are lazy, start the clock at the first poll, not in timed()",
+        ru: "для сна в 100 мс, созданного за 500 мс до await, измерено {measured:.4} с: \
+             future ленивы, запускайте секундомер при первом poll, а не в timed()",
     );
 }
 
 async fn output_passes_through() {
     let (output, _) = timed(async { vec![String::from("a"), String::from("b")] }).await;
-    assert_eq!(output, ["a", "b"], "timed changed the output");
+    ensure!(
+        output == ["a", "b"],
+        en: "timed changed the output: [\"a\", \"b\"] came back as {output:?}",
+        ru: "timed изменил результат: [\"a\", \"b\"] вернулся как {output:?}",
+    );
 
     let output = timeit("numbers", async { (1..=4).collect::<Vec<u32>>() }).await;
-    assert_eq!(output, [1, 2, 3, 4], "timeit changed the output");
+    ensure!(
+        output == [1, 2, 3, 4],
+        en: "timeit changed the output: [1, 2, 3, 4] came back as {output:?}",
+        ru: "timeit изменил результат: [1, 2, 3, 4] вернулся как {output:?}",
+    );
 }
 
 async fn errors_pass_through() {
     let output = timeit("failing", async { Err::<u8, String>("boom".into()) }).await;
-    assert_eq!(
-        output,
-        Err("boom".to_owned()),
-        "timeit must hand back an Err unchanged"
+    ensure!(
+        output == Err("boom".to_owned()),
+        en: "timeit must hand back an Err unchanged: Err(\"boom\") came back as {output:?}",
+        ru: "timeit должен вернуть Err без изменений: Err(\"boom\") вернулся как {output:?}",
     );
 }
 
@@ -69,33 +81,52 @@ async fn joined_timers_each_measure_their_own_future() {
     // ~800 ms, and each clock reads its own sleep. A wrapper that blocks (say,
     // block_on inside poll) runs them one after the other: 1.2 s in all. The
     // bounds sit 200-300 ms from both the right and the wrong figures.
-    let ((short, long), total) = measure(async { tokio::join!(timed(nap(400)), timed(nap(800))) }).await;
-    let (short, long) = (short.1, long.1);
-    assert!(
-        short >= Duration::from_millis(400) && short < Duration::from_millis(700),
-        "the 400 ms future was measured as {:.4} s",
-        secs(short)
+    let ((short, long), total) =
+        measure(async { tokio::join!(timed(nap(400)), timed(nap(800))) }).await;
+    let (short, long, total) = (secs(short.1), secs(long.1), secs(total));
+    ensure!(
+        (0.4..0.7).contains(&short),
+        en: "the 400 ms future was measured as {short:.4} s",
+        ru: "future на 400 мс измерен как {short:.4} с",
     );
-    assert!(
-        long >= Duration::from_millis(800) && long < Duration::from_millis(1100),
-        "the 800 ms future was measured as {:.4} s",
-        secs(long)
+    ensure!(
+        (0.8..1.1).contains(&long),
+        en: "the 800 ms future was measured as {long:.4} s",
+        ru: "future на 800 мс измерен как {long:.4} с",
     );
-    assert!(
-        total < Duration::from_millis(1000),
-        "two timed futures joined together took {:.2} s, the sum of their times, \
-         not the longer one: Timed must not block inside poll",
-        secs(total)
+    ensure!(
+        total < 1.0,
+        en: "two timed futures joined together took {total:.2} s, the sum of their times, \
+             not the longer one: Timed must not block inside poll",
+        ru: "два future под join! заняли {total:.2} с — сумму своих времён, а не время \
+             самого долгого: Timed не должен блокировать внутри poll",
     );
 }
 
 async fn report_format_is_exact() {
     for (name, elapsed, expected) in [
-        ("fetch", Duration::from_micros(301_200), "Execution time of fetch: 0.3012 seconds"),
-        ("idle", Duration::ZERO, "Execution time of idle: 0.0000 seconds"),
-        ("long_func", Duration::from_micros(12_345_670), "Execution time of long_func: 12.3457 seconds"),
+        (
+            "fetch",
+            Duration::from_micros(301_200),
+            "Execution time of fetch: 0.3012 seconds",
+        ),
+        (
+            "idle",
+            Duration::ZERO,
+            "Execution time of idle: 0.0000 seconds",
+        ),
+        (
+            "long_func",
+            Duration::from_micros(12_345_670),
+            "Execution time of long_func: 12.3457 seconds",
+        ),
     ] {
-        assert_eq!(report(name, elapsed), expected, "report({name:?}, {elapsed:?})");
+        let got = report(name, elapsed);
+        ensure!(
+            got == expected,
+            en: "report({name:?}, {elapsed:?}) gave {got:?}, expected {expected:?}",
+            ru: "report({name:?}, {elapsed:?}) вернул {got:?}, а ожидалось {expected:?}",
+        );
     }
 }
 
@@ -106,25 +137,27 @@ async fn timeit_prints_the_report() {
     }))
     .await;
 
-    assert_eq!(output, 42, "timeit changed the output");
+    ensure!(output == 42, en: "timeit changed the output: 42 came back as {output}", ru: "timeit изменил результат: 42 вернулось как {output}");
     let seconds = printed
         .strip_prefix("Execution time of answer: ")
-        .and_then(|rest| rest.strip_suffix(" seconds\n"))
-        .unwrap_or_else(|| {
-            panic!(
-                "timeit printed {printed:?}; expected one line \
-                 \"Execution time of answer: 0.0500 seconds\""
-            )
-        });
-    let (whole, decimals) = seconds.split_once('.').unwrap_or((seconds, ""));
-    assert!(
-        decimals.len() == 4 && whole.parse::<u64>().is_ok() && decimals.parse::<u64>().is_ok(),
-        "timeit printed {seconds:?} seconds; expected four decimals, like 0.0500"
+        .and_then(|rest| rest.strip_suffix(" seconds\n"));
+    ensure!(
+        seconds.is_some(),
+        en: "timeit printed {printed:?}; expected one line \"Execution time of answer: 0.0500 seconds\"",
+        ru: "timeit напечатал {printed:?}; ожидалась одна строка \"Execution time of answer: 0.0500 seconds\"",
     );
-    let value: f64 = seconds.parse().expect("a number");
-    assert!(
+    let seconds = seconds.unwrap_or_default();
+    let (whole, decimals) = seconds.split_once('.').unwrap_or((seconds, ""));
+    ensure!(
+        decimals.len() == 4 && whole.parse::<u64>().is_ok() && decimals.parse::<u64>().is_ok(),
+        en: "timeit printed {seconds:?} seconds; expected four decimals, like 0.0500",
+        ru: "timeit напечатал {seconds:?} секунд; нужно четыре знака после запятой, как 0.0500",
+    );
+    let value: f64 = seconds.parse().unwrap_or(-1.0);
+    ensure!(
         (0.05..1.5).contains(&value),
-        "a 50 ms sleep was reported as {value} seconds"
+        en: "a 50 ms sleep was reported as {value} seconds",
+        ru: "сон в 50 мс показан как {value} секунд",
     );
 }
 

@@ -7,6 +7,7 @@
 
 use std::{rc::Rc, time::Duration};
 
+use harness::ensure;
 use timing_decorator::{timed, timeit};
 
 async fn works_with_futures_that_are_not_send() {
@@ -20,15 +21,19 @@ async fn works_with_futures_that_are_not_send() {
         }
     })
     .await;
-    assert_eq!(output, 42);
-    assert!(elapsed >= Duration::from_millis(20), "measured {elapsed:?} for a 20 ms sleep");
+    ensure!(output == 42, en: "timed changed the output: 42 came back as {output}", ru: "timed изменил результат: 42 вернулось как {output}");
+    ensure!(
+        elapsed >= Duration::from_millis(20),
+        en: "measured {elapsed:?} for a 20 ms sleep",
+        ru: "для сна в 20 мс измерено {elapsed:?}",
+    );
 
     let output = timeit("not_send", async move {
         tokio::task::yield_now().await;
         Rc::strong_count(&shared)
     })
     .await;
-    assert_eq!(output, 1);
+    ensure!(output == 1, en: "timeit changed the output: 1 came back as {output}", ru: "timeit изменил результат: 1 вернулось как {output}");
 }
 
 harness::suite!(works_with_futures_that_are_not_send);

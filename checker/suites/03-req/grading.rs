@@ -1,6 +1,7 @@
 //! Hidden suite of task 3: `req` sends what it is given, reads what it is asked
 //! for, and reports each kind of failure as its own error.
 
+use harness::ensure;
 use httpmock::prelude::*;
 use req::{Body, ReqError, ResponseType, UnknownResponseType};
 use reqwest::Client;
@@ -28,13 +29,15 @@ async fn params_reach_the_server_encoded() {
     )
     .await;
 
-    assert_eq!(
-        search.calls_async().await,
-        1,
-        "the server did not get ?q=hello+world+%26+more&city=Москва (encoded): \
-         pass params to RequestBuilder::query ({result:?})"
+    let calls = search.calls_async().await;
+    ensure!(
+        calls == 1,
+        en: "the server did not get ?q=hello+world+%26+more&city=Москва (encoded): \
+             pass params to RequestBuilder::query (req returned {result:?})",
+        ru: "сервер не получил ?q=hello+world+%26+more&city=Москва (в закодированном виде): \
+             передайте params в RequestBuilder::query (req вернул {result:?})",
     );
-    assert!(result.is_ok(), "{result:?}");
+    ensure!(result.is_ok(), en: "req failed: {result:?}", ru: "req вернул ошибку: {result:?}");
 }
 
 async fn headers_reach_the_server() {
@@ -58,17 +61,23 @@ async fn headers_reach_the_server() {
     )
     .await;
 
-    assert_eq!(
-        guarded.calls_async().await,
-        1,
-        "the server did not get the headers X-Token and Accept-Language ({result:?})"
+    let calls = guarded.calls_async().await;
+    ensure!(
+        calls == 1,
+        en: "the server did not get the headers X-Token and Accept-Language (req returned {result:?})",
+        ru: "сервер не получил заголовки X-Token и Accept-Language (req вернул {result:?})",
     );
-    assert_eq!(result.expect("req failed"), Body::Text("ok".into()));
+    ensure!(
+        matches!(&result, Ok(Body::Text(text)) if text == "ok"),
+        en: "expected Ok(Body::Text(\"ok\")), got {result:?}",
+        ru: "ожидался Ok(Body::Text(\"ok\")), получено {result:?}",
+    );
 }
 
 async fn json_body_is_parsed() {
     let server = MockServer::start_async().await;
-    let document = json!({"name": "Саша", "tasks": [1, 2, 3], "nested": {"ok": true, "none": null}});
+    let document =
+        json!({"name": "Саша", "tasks": [1, 2, 3], "nested": {"ok": true, "none": null}});
     server
         .mock_async(|when, then| {
             when.method(GET).path("/doc");
@@ -78,7 +87,11 @@ async fn json_body_is_parsed() {
 
     let body = req::req(&Client::new(), &server.url("/doc"), &[], &[], "json").await;
 
-    assert_eq!(body.expect("req failed"), Body::Json(document));
+    ensure!(
+        matches!(&body, Ok(Body::Json(value)) if *value == document),
+        en: "expected Ok(Body::Json({document})), got {body:?}",
+        ru: "ожидался Ok(Body::Json({document})), получено {body:?}",
+    );
 }
 
 async fn text_is_returned_verbatim() {
@@ -93,21 +106,28 @@ async fn text_is_returned_verbatim() {
 
     let body = req::req(&Client::new(), &server.url("/text"), &[], &[], "text").await;
 
-    assert_eq!(
-        body.expect("req failed"),
-        Body::Text(text.into()),
-        "\"text\" must return the body exactly as sent"
+    ensure!(
+        matches!(&body, Ok(Body::Text(got)) if got == text),
+        en: "\"text\" must return the body exactly as sent, {text:?}; got {body:?}",
+        ru: "\"text\" должен вернуть тело ровно как пришло, {text:?}; получено {body:?}",
     );
 }
 
 async fn response_types_parse() {
-    assert_eq!("json".parse::<ResponseType>(), Ok(ResponseType::Json));
-    assert_eq!("text".parse::<ResponseType>(), Ok(ResponseType::Text));
+    for (name, expected) in [("json", ResponseType::Json), ("text", ResponseType::Text)] {
+        let parsed = name.parse::<ResponseType>();
+        ensure!(
+            parsed == Ok(expected),
+            en: "{name:?} must parse as Ok({expected:?}), got {parsed:?}",
+            ru: "{name:?} должен разбираться как Ok({expected:?}), получено {parsed:?}",
+        );
+    }
     for unknown in ["xml", "", "jsonp"] {
-        assert_eq!(
-            unknown.parse::<ResponseType>(),
-            Err(UnknownResponseType(unknown.into())),
-            "{unknown:?} must be refused, naming what was given"
+        let parsed = unknown.parse::<ResponseType>();
+        ensure!(
+            parsed == Err(UnknownResponseType(unknown.into())),
+            en: "{unknown:?} must be refused as UnknownResponseType({unknown:?}), got {parsed:?}",
+            ru: "{unknown:?} должен отвергаться как UnknownResponseType({unknown:?}), получено {parsed:?}",
         );
     }
 }
@@ -123,14 +143,16 @@ async fn unknown_type_sends_no_request() {
 
     let result = req::req(&Client::new(), &server.url("/doc"), &[], &[], "xml").await;
 
-    assert!(
+    ensure!(
         matches!(&result, Err(ReqError::UnknownResponseType(UnknownResponseType(name))) if name == "xml"),
-        "expected ReqError::UnknownResponseType(\"xml\"), got {result:?}"
+        en: "expected ReqError::UnknownResponseType(\"xml\"), got {result:?}",
+        ru: "ожидалась ReqError::UnknownResponseType(\"xml\"), получено {result:?}",
     );
-    assert_eq!(
-        anything.calls_async().await,
-        0,
-        "a request was sent although the response type was unknown: check it first"
+    let calls = anything.calls_async().await;
+    ensure!(
+        calls == 0,
+        en: "a request was sent although the response type was unknown: check it first",
+        ru: "запрос отправлен, хотя тип ответа неизвестен: проверяйте его до запроса",
     );
 }
 
@@ -147,9 +169,10 @@ async fn error_statuses_are_status_errors() {
 
     for (path, expected) in [("/missing", 404), ("/broken", 500)] {
         let result = req::req(&Client::new(), &server.url(path), &[], &[], "json").await;
-        assert!(
+        ensure!(
             matches!(&result, Err(ReqError::Status { status }) if status.as_u16() == expected),
-            "the server answered {expected}: expected ReqError::Status with it, got {result:?}"
+            en: "the server answered {expected}: expected ReqError::Status with it, got {result:?}",
+            ru: "сервер ответил {expected}: ожидалась ReqError::Status с этим статусом, получено {result:?}",
         );
     }
 }
@@ -165,18 +188,20 @@ async fn invalid_json_is_its_own_error() {
 
     let result = req::req(&Client::new(), &server.url("/html"), &[], &[], "json").await;
 
-    assert!(
+    ensure!(
         matches!(result, Err(ReqError::InvalidJson(_))),
-        "JSON was asked for and the body is HTML: expected ReqError::InvalidJson, got {result:?}"
+        en: "JSON was asked for and the body is HTML: expected ReqError::InvalidJson, got {result:?}",
+        ru: "просили JSON, а тело — HTML: ожидалась ReqError::InvalidJson, получено {result:?}",
     );
 }
 
 async fn refused_connection_is_a_transport_error() {
     let result = req::req(&Client::new(), &harness::refused_url(), &[], &[], "json").await;
 
-    assert!(
+    ensure!(
         matches!(result, Err(ReqError::Transport(_))),
-        "nothing listens there: expected ReqError::Transport, got {result:?}"
+        en: "nothing listens there: expected ReqError::Transport, got {result:?}",
+        ru: "там никто не слушает: ожидалась ReqError::Transport, получено {result:?}",
     );
 }
 

@@ -6,9 +6,8 @@
 
 use std::time::Duration;
 
-use harness::{measure, refused_url, tools::secs};
+use harness::{ensure, measure, refused_url, tools::secs};
 use httpmock::prelude::*;
-use reqwest::StatusCode;
 use site_check::{CheckError, SiteResult};
 
 /// Starts a server where `GET /<status>/<ms>` answers `status` after `ms`.
@@ -28,22 +27,56 @@ async fn server_with(routes: &[(u16, u64)]) -> MockServer {
 fn statuses(results: &[SiteResult]) -> Vec<Result<u16, CheckError>> {
     results
         .iter()
-        .map(|result| result.as_ref().map(|site| site.status.as_u16()).map_err(Clone::clone))
+        .map(|result| {
+            result
+                .as_ref()
+                .map(|site| site.status.as_u16())
+                .map_err(Clone::clone)
+        })
         .collect()
+}
+
+/// Checks that `results` are `count` answers of 200.
+fn all_ok(results: &[SiteResult], count: usize) {
+    let got = statuses(results);
+    ensure!(
+        got == vec![Ok(200); count],
+        en: "{count} sites answering 200 must give {count} × Ok(200), got {got:?}",
+        ru: "{count} сайтов, отвечающих 200, должны дать {count} × Ok(200), получено {got:?}",
+    );
 }
 
 async fn results_keep_input_order() {
     // The first URL answers last: completion order is the reverse of input order.
-    let routes = [(200, 300), (201, 240), (202, 180), (203, 120), (204, 60), (205, 0)];
+    let routes = [
+        (200, 300),
+        (201, 240),
+        (202, 180),
+        (203, 120),
+        (204, 60),
+        (205, 0),
+    ];
     let server = server_with(&routes).await;
-    let urls: Vec<String> = routes.iter().map(|(s, ms)| server.url(format!("/{s}/{ms}"))).collect();
+    let urls: Vec<String> = routes
+        .iter()
+        .map(|(s, ms)| server.url(format!("/{s}/{ms}")))
+        .collect();
 
     let results = site_check::check_sites(&urls, routes.len(), Duration::from_secs(5)).await;
 
-    assert_eq!(
+    let (got, expected) = (
         statuses(&results),
-        routes.iter().map(|(status, _)| Ok(*status)).collect::<Vec<_>>(),
-        "results must be in the order of `urls`, not the order the answers arrived"
+        routes
+            .iter()
+            .map(|(status, _)| Ok(*status))
+            .collect::<Vec<_>>(),
+    );
+    ensure!(
+        got == expected,
+        en: "results must be in the order of `urls`, not the order the answers arrived: \
+             expected {expected:?}, got {got:?}",
+        ru: "результаты должны идти в порядке `urls`, а не в порядке прихода ответов: \
+             ожидалось {expected:?}, получено {got:?}",
     );
 }
 
@@ -61,11 +94,34 @@ async fn mixed_outcomes_are_reported_one_by_one() {
     let results = site_check::check_sites(&urls, 3, Duration::from_millis(500)).await;
 
     let got = statuses(&results);
-    assert_eq!(got.len(), urls.len(), "one result per URL: {got:?}");
-    assert_eq!(got[..3], [Ok(200), Ok(404), Ok(500)], "404 and 500 are statuses, not errors");
-    assert!(matches!(got[3], Err(CheckError::Connect(_))), "a refused connection: {:?}", got[3]);
-    assert!(matches!(got[4], Err(CheckError::InvalidUrl(_))), "an invalid URL: {:?}", got[4]);
-    assert!(matches!(got[5], Err(CheckError::Timeout)), "a site slower than the timeout: {:?}", got[5]);
+    let count = got.len();
+    ensure!(
+        count == urls.len(),
+        en: "6 URLs need 6 results, one each; got {count}: {got:?}",
+        ru: "на 6 URL нужно 6 результатов, по одному на каждый; получено {count}: {got:?}",
+    );
+    let answered = &got[..3];
+    ensure!(
+        answered == [Ok(200), Ok(404), Ok(500)],
+        en: "200, 404 and 500 are statuses, not errors: got {answered:?}",
+        ru: "200, 404 и 500 — это статусы, а не ошибки: получено {answered:?}",
+    );
+    let (refused, invalid, slow) = (&got[3], &got[4], &got[5]);
+    ensure!(
+        matches!(refused, Err(CheckError::Connect(_))),
+        en: "a refused connection must be CheckError::Connect, got {refused:?}",
+        ru: "отказ в соединении должен быть CheckError::Connect, получено {refused:?}",
+    );
+    ensure!(
+        matches!(invalid, Err(CheckError::InvalidUrl(_))),
+        en: "\"definitely not a url\" must be CheckError::InvalidUrl, got {invalid:?}",
+        ru: "\"definitely not a url\" должен быть CheckError::InvalidUrl, получено {invalid:?}",
+    );
+    ensure!(
+        matches!(slow, Err(CheckError::Timeout)),
+        en: "a site slower than the timeout must be CheckError::Timeout, got {slow:?}",
+        ru: "сайт медленнее таймаута должен быть CheckError::Timeout, получено {slow:?}",
+    );
 }
 
 async fn the_limit_holds() {
@@ -78,12 +134,14 @@ async fn the_limit_holds() {
 
     let (results, took) = measure(site_check::check_sites(&urls, 2, Duration::from_secs(5))).await;
 
-    assert_eq!(statuses(&results), vec![Ok(200); 8]);
-    assert!(
-        took >= Duration::from_millis(1100),
-        "8 requests of 0.3 s with limit 2 took {:.2} s; within the limit they need at \
-         least 4 rounds, 1.2 s: more than 2 were in flight at once",
-        secs(took)
+    all_ok(&results, 8);
+    let took = secs(took);
+    ensure!(
+        took >= 1.1,
+        en: "8 requests of 0.3 s with limit 2 took {took:.2} s; within the limit they need at \
+             least 4 rounds, 1.2 s: more than 2 were in flight at once",
+        ru: "8 запросов по 0,3 с с лимитом 2 заняли {took:.2} с; в пределах лимита им нужно \
+             не меньше 4 раундов, 1,2 с: одновременно шло больше 2",
     );
 }
 
@@ -96,12 +154,14 @@ async fn requests_within_the_limit_run_at_once() {
 
     let (results, took) = measure(site_check::check_sites(&urls, 10, Duration::from_secs(5))).await;
 
-    assert_eq!(statuses(&results), vec![Ok(200); 10]);
-    assert!(
-        took < Duration::from_millis(1500),
-        "10 requests of 0.3 s with limit 10 took {:.2} s; at once they take ~0.3 s, \
-         one after another 3 s: are they awaited one by one?",
-        secs(took)
+    all_ok(&results, 10);
+    let took = secs(took);
+    ensure!(
+        took < 1.5,
+        en: "10 requests of 0.3 s with limit 10 took {took:.2} s; at once they take ~0.3 s, \
+             one after another 3 s: are they awaited one by one?",
+        ru: "10 запросов по 0,3 с с лимитом 10 заняли {took:.2} с; одновременно это ~0,3 с, \
+             один за другим — 3 с: не ждёте ли вы их по одному?",
     );
 }
 
@@ -111,10 +171,24 @@ async fn a_slow_site_times_out_early() {
     let server = server_with(&[(200, 5_000)]).await;
     let urls = [server.url("/200/5000")];
 
-    let (results, took) = measure(site_check::check_sites(&urls, 1, Duration::from_millis(300))).await;
+    let (results, took) = measure(site_check::check_sites(
+        &urls,
+        1,
+        Duration::from_millis(300),
+    ))
+    .await;
 
-    assert_eq!(statuses(&results), vec![Err(CheckError::Timeout)]);
-    assert!(took < Duration::from_millis(2500), "the timeout of 0.3 s fired after {:.2} s", secs(took));
+    let (got, took) = (statuses(&results), secs(took));
+    ensure!(
+        got == [Err(CheckError::Timeout)],
+        en: "a site answering after 5 s with a timeout of 0.3 s must be [Err(Timeout)], got {got:?}",
+        ru: "сайт, отвечающий через 5 с, при таймауте 0,3 с должен дать [Err(Timeout)], получено {got:?}",
+    );
+    ensure!(
+        took < 2.5,
+        en: "the timeout of 0.3 s fired after {took:.2} s",
+        ru: "таймаут 0,3 с сработал через {took:.2} с",
+    );
 }
 
 async fn the_timeout_is_per_request_not_per_batch() {
@@ -126,10 +200,13 @@ async fn the_timeout_is_per_request_not_per_batch() {
 
     let results = site_check::check_sites(&urls, 1, Duration::from_millis(400)).await;
 
-    assert_eq!(
-        statuses(&results),
-        vec![Ok(200); 4],
-        "each request fits its own timeout: give every request its own, not the batch one"
+    let got = statuses(&results);
+    ensure!(
+        got == vec![Ok(200); 4],
+        en: "each request fits its own timeout: give every request its own, not one for the \
+             whole batch; got {got:?}",
+        ru: "каждый запрос укладывается в свой таймаут: дайте таймаут каждому запросу, а не \
+             один на всю пачку; получено {got:?}",
     );
 }
 
@@ -139,23 +216,35 @@ async fn elapsed_is_measured_per_site() {
 
     let results = site_check::check_sites(&urls, 2, Duration::from_secs(5)).await;
 
-    let elapsed: Vec<Duration> = results
+    all_ok(&results, 2);
+    let elapsed: Vec<f64> = results
         .iter()
-        .map(|result| result.as_ref().expect("both sites answer").elapsed)
+        .flatten()
+        .map(|site| secs(site.elapsed))
         .collect();
     // The slow site takes at least its 400 ms; the fast one, measured on its
     // own, far less (the bound 300 ms leaves it 300x its loopback time).
-    assert!(elapsed[1] >= Duration::from_millis(400), "the 400 ms site: {elapsed:?}");
-    assert!(
-        elapsed[0] < Duration::from_millis(300),
-        "the instant site was measured as {:.3} s: measure each request on its own",
-        secs(elapsed[0])
+    let (fast, slow) = (elapsed[0], elapsed[1]);
+    ensure!(
+        slow >= 0.4,
+        en: "the site answering after 400 ms was measured as {slow:.3} s",
+        ru: "сайт, отвечающий через 400 мс, измерен как {slow:.3} с",
+    );
+    ensure!(
+        fast < 0.3,
+        en: "the instant site was measured as {fast:.3} s: measure each request on its own",
+        ru: "мгновенный сайт измерен как {fast:.3} с: засекайте каждый запрос отдельно",
     );
 }
 
 async fn empty_and_zero_limit_are_handled() {
     let none: [&str; 0] = [];
-    assert!(site_check::check_sites(&none, 3, Duration::from_secs(1)).await.is_empty());
+    let results = site_check::check_sites(&none, 3, Duration::from_secs(1)).await;
+    ensure!(
+        results.is_empty(),
+        en: "no URLs must give no results, got {results:?}",
+        ru: "без URL не должно быть результатов, получено {results:?}",
+    );
 
     let server = server_with(&[(200, 0)]).await;
     let urls = vec![server.url("/200/0"); 2];
@@ -163,9 +252,13 @@ async fn empty_and_zero_limit_are_handled() {
         Duration::from_secs(3),
         site_check::check_sites(&urls, 0, Duration::from_secs(1)),
     )
-    .await
-    .expect("check_sites with limit 0 did not finish in 3 s: a limit of 0 counts as 1");
-    assert_eq!(statuses(&results), vec![Ok(200); 2]);
+    .await;
+    ensure!(
+        results.is_ok(),
+        en: "check_sites with limit 0 did not finish in 3 s: a limit of 0 counts as 1",
+        ru: "check_sites с лимитом 0 не закончился за 3 с: лимит 0 считается за 1",
+    );
+    all_ok(&results.unwrap_or_default(), 2);
 }
 
 harness::suite!(
