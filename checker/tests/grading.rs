@@ -133,6 +133,28 @@ fn a_failing_test_shows_its_idea_and_what_it_printed() {
         stdout.contains("it printed:\n    --- stdout ---\n    0\n    1\n"),
         "{stdout}"
     );
+
+    let output = checker()
+        .args([
+            "--quiet",
+            "--lang",
+            "ru",
+            "--task",
+            "1",
+            "--exercises",
+            tree.root.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let russian = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        russian.contains("нет ли у вас await внутри цикла?"),
+        "{russian}"
+    );
+    assert!(
+        russian.contains("в чём идея: await внутри цикла"),
+        "{russian}"
+    );
 }
 
 #[test]
