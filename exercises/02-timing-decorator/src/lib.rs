@@ -57,7 +57,9 @@ pin_project_lite::pin_project! {
 /// **Your task.** Wraps `inner` in a [`Timed`] that has not started its clock.
 #[allow(unused_variables)] // the stub ignores its arguments; delete this line when you start
 pub fn timed<F: Future>(inner: F) -> Timed<F> {
-    todo!("timed: build a Timed around `inner` — and do not start the clock yet")
+    todo!(
+        "timed: build a Timed around `inner`, clock not started yet / оберните `inner` в Timed, секундомер пока не запущен"
+    )
 }
 
 impl<F: Future> Future for Timed<F> {
@@ -68,7 +70,9 @@ impl<F: Future> Future for Timed<F> {
     /// it is ready, return its output with the time elapsed.
     #[allow(unused_variables)] // the stub ignores its arguments; delete this line when you start
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        todo!("Timed::poll: start the clock on the first poll, then poll the inner future")
+        todo!(
+            "Timed::poll: start the clock on the first poll, then poll the inner future / запустите секундомер при первом poll и опросите вложенный future"
+        )
     }
 }
 
@@ -76,12 +80,14 @@ impl<F: Future> Future for Timed<F> {
 /// `Execution time of NAME: 0.3012 seconds` (four decimals, no newline).
 #[allow(unused_variables)] // the stub ignores its arguments; delete this line when you start
 pub fn report(name: &str, elapsed: Duration) -> String {
-    todo!("report: format the lecture's message")
+    todo!("report: format the lecture's message / составьте сообщение из лекции")
 }
 
 /// **Your task.** Awaits `fut`, prints `report(name, elapsed)` on its own
 /// line, and returns what `fut` returned — unchanged, an `Err` included.
 #[allow(unused_variables)] // the stub ignores its arguments; delete this line when you start
 pub async fn timeit<F: Future>(name: &str, fut: F) -> F::Output {
-    todo!("timeit: await the future through timed(), print the report, return the output")
+    todo!(
+        "timeit: await through timed(), print the report, return the output / дождитесь через timed(), напечатайте отчёт, верните результат"
+    )
 }

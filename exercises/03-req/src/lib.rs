@@ -50,7 +50,9 @@ impl FromStr for ResponseType {
     /// **Your task.** `"json"` → `Json`, `"text"` → `Text`, anything else → an error.
     #[allow(unused_variables)] // the stub ignores its arguments; delete this line when you start
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        todo!("ResponseType::from_str: \"json\", \"text\", or an error")
+        todo!(
+            "ResponseType::from_str: \"json\", \"text\", or an error / \"json\", \"text\" или ошибка"
+        )
     }
 }
 
@@ -98,5 +100,7 @@ pub async fn req(
     headers: &[(&str, &str)],
     response_type: &str,
 ) -> Result<Body, ReqError> {
-    todo!("req: parse response_type, send the GET, check the status, read the body")
+    todo!(
+        "req: parse response_type, send the GET, check the status, read the body / разберите response_type, отправьте GET, проверьте статус, прочитайте тело"
+    )
 }

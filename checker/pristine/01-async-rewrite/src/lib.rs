@@ -86,5 +86,7 @@ pub async fn run_one_by_one(url: &str, n: usize) -> Result<Vec<StatusCode>, Fetc
 /// - `n == 0` is allowed: there is nothing to fetch, so the answer is empty.
 #[allow(unused_variables)] // the stub ignores its arguments; delete this line when you start
 pub async fn run_all(url: &str, n: usize) -> Result<Vec<StatusCode>, FetchError> {
-    todo!("run_all: start all n requests at once, then await them together")
+    todo!(
+        "run_all: start all n requests at once, then await them together / запустите все n запросов сразу и дождитесь их вместе"
+    )
 }

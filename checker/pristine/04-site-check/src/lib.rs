@@ -79,5 +79,7 @@ pub async fn check_sites<S: AsRef<str>>(
     limit: usize,
     timeout: Duration,
 ) -> Vec<SiteResult> {
-    todo!("check_sites: every URL, at most `limit` at a time, each within `timeout`")
+    todo!(
+        "check_sites: every URL, at most `limit` at a time, each within `timeout` / все URL, не больше `limit` одновременно, каждый за `timeout`"
+    )
 }
