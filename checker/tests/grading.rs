@@ -7,7 +7,7 @@
 mod support;
 
 use checker::mutants::Base;
-use support::{checker, grade_json, one_grading_at_a_time, tree};
+use support::{checker, grade_json, one_grading_at_a_time, run, tree};
 
 /// Durations vary from run to run; everything else in a report must not.
 fn redact_durations(report: &mut serde_json::Value) {
@@ -59,24 +59,18 @@ fn the_untouched_stubs_score_0_and_are_not_started() {
 fn the_human_report_of_the_stubs_points_at_the_first_todo() {
     let stubs = pristine_stubs();
     let _one = one_grading_at_a_time();
-    let output = checker()
-        .args(["--quiet", "--exercises", &stubs])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    insta::assert_snapshot!("stubs_human", String::from_utf8(output.stdout).unwrap());
+    let (code, report) = run(&["--quiet", "--exercises", &stubs]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("stubs_human", report);
 }
 
 #[test]
 fn the_human_report_speaks_russian_when_asked() {
     let stubs = pristine_stubs();
     let _one = one_grading_at_a_time();
-    let output = checker()
-        .args(["--quiet", "--lang", "ru", "--exercises", &stubs])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    insta::assert_snapshot!("stubs_human_ru", String::from_utf8(output.stdout).unwrap());
+    let (code, report) = run(&["--quiet", "--lang", "ru", "--exercises", &stubs]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("stubs_human_ru", report);
 }
 
 #[test]
@@ -104,18 +98,9 @@ fn a_failing_test_shows_its_idea_and_what_it_printed() {
         Base::Solutions,
         &[("01-async-rewrite", &mutant)],
     );
+    let dir = tree.root.to_str().unwrap();
     let _one = one_grading_at_a_time();
-    let output = checker()
-        .args([
-            "--quiet",
-            "--task",
-            "1",
-            "--exercises",
-            tree.root.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let (_, stdout) = run(&["--quiet", "--task", "1", "--exercises", dir]);
     assert!(
         stdout.contains("✗ requests_run_at_once (failed, 6 points)"),
         "{stdout}"
@@ -134,19 +119,7 @@ fn a_failing_test_shows_its_idea_and_what_it_printed() {
         "{stdout}"
     );
 
-    let output = checker()
-        .args([
-            "--quiet",
-            "--lang",
-            "ru",
-            "--task",
-            "1",
-            "--exercises",
-            tree.root.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let russian = String::from_utf8(output.stdout).unwrap();
+    let (_, russian) = run(&["--quiet", "--lang", "ru", "--task", "1", "--exercises", dir]);
     assert!(
         russian.contains("нет ли у вас await внутри цикла?"),
         "{russian}"
@@ -160,9 +133,9 @@ fn a_failing_test_shows_its_idea_and_what_it_printed() {
 #[test]
 fn the_human_report_of_the_solutions_sends_you_to_sasha() {
     let _one = one_grading_at_a_time();
-    let output = checker().args(["--quiet", "--solutions"]).output().unwrap();
-    assert!(output.status.success());
-    insta::assert_snapshot!("solutions_human", String::from_utf8(output.stdout).unwrap());
+    let (code, report) = run(&["--quiet", "--solutions"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("solutions_human", report);
 }
 
 /// Every test passes on its solution and fails on its stub; every mistake

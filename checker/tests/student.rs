@@ -5,16 +5,7 @@
 mod support;
 
 use checker::mutants::Base;
-use support::{checker, one_grading_at_a_time, repo, tree};
-
-/// Runs the checker with `args` and returns (exit code, stdout).
-fn run(args: &[&str]) -> (i32, String) {
-    let output = checker().args(args).output().unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-    )
-}
+use support::{one_grading_at_a_time, repo, run, tree};
 
 #[test]
 fn hints_come_one_at_a_time_are_remembered_and_stop_at_the_last() {

@@ -46,6 +46,15 @@ pub fn checker() -> Command {
     command
 }
 
+/// Runs the checker with `args`; returns its exit code and stdout.
+pub fn run(args: &[&str]) -> (i32, String) {
+    let output = checker().args(args).output().unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
 /// Grades with `args` and returns the JSON report, asserting exit status 0.
 pub fn grade_json(args: &[&str]) -> serde_json::Value {
     let _one = one_grading_at_a_time();
