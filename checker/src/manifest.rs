@@ -76,6 +76,10 @@ pub struct Task {
     pub lib: String,
     /// The file students edit, relative to the task's crate.
     pub edit: String,
+    /// Other files students edit for a bonus (a macro crate, say), relative
+    /// to the task's crate; the stubs and solutions of these are kept too.
+    #[serde(default)]
+    pub bonus_files: Vec<String>,
     /// Hints, mildest first: a nudge, then the concept, then the API.
     #[serde(default)]
     pub hints: Vec<Phrase>,
@@ -112,14 +116,36 @@ pub struct TestSpec {
     pub points: u32,
     /// The idea of the lecture the test checks, shown when it fails.
     pub about: Option<Phrase>,
+    /// A bonus test: its points come on top of the task's, and the task's
+    /// status does not depend on it.
+    #[serde(default)]
+    pub bonus: bool,
     /// Overrides the manifest's per-test limit for this test.
     pub timeout_secs: Option<u64>,
 }
 
 impl Task {
-    /// The most points this task can give.
+    /// The most points this task can give, bonus aside.
     pub fn max_points(&self) -> u32 {
-        self.tests.iter().map(|test| test.points).sum()
+        self.tests
+            .iter()
+            .filter(|test| !test.bonus)
+            .map(|test| test.points)
+            .sum()
+    }
+
+    /// The most bonus points this task can give.
+    pub fn max_bonus_points(&self) -> u32 {
+        self.tests
+            .iter()
+            .filter(|test| test.bonus)
+            .map(|test| test.points)
+            .sum()
+    }
+
+    /// Every file students edit: the main one, then the bonus ones.
+    pub fn edited_files(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.edit.as_str()).chain(self.bonus_files.iter().map(String::as_str))
     }
 
     /// The folder of this task's suite files.

@@ -84,6 +84,7 @@ pub struct Text {
     pub next_fix: &'static str,
     pub hint_line: &'static str,
     pub all_graded_pass: &'static str,
+    pub bonus: &'static str,
     pub finale: &'static str,
     // Verdicts the checker words itself.
     pub verdict_timed_out: &'static str,
@@ -139,6 +140,7 @@ pub const EN: Text = Text {
     next_fix: "next: task {number} — fix the failing test above, in {file}",
     hint_line: "hint: {hint}",
     all_graded_pass: "every graded task passes",
+    bonus: "(bonus {bonus}/{max})",
     finale: "Every task passes. The lecture's fifth and last task: go see Sasha.",
     verdict_timed_out: "did not finish within {limit}: an endless loop, a future that never completes, \
                         a deadlock, or a blocking call inside async code?",
@@ -195,6 +197,7 @@ pub const RU: Text = Text {
     next_fix: "дальше: задача {number} — исправьте упавший тест выше, в {file}",
     hint_line: "подсказка: {hint}",
     all_graded_pass: "все проверенные задачи решены",
+    bonus: "(бонус {bonus}/{max})",
     finale: "Все задачи решены. Пятое и последнее задание лекции: сходите к Саше.",
     verdict_timed_out: "не закончился за {limit}: бесконечный цикл, future, который никогда не завершится, \
                         взаимная блокировка или блокирующий вызов внутри async-кода?",

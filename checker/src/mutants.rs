@@ -54,6 +54,9 @@ pub struct Mutant {
     /// Tests that must not pass on it.
     #[serde(default)]
     pub fails: Vec<String>,
+    /// The file it edits, relative to the task's crate [default: the task's
+    /// `edit`].
+    pub file: Option<String>,
     /// The edits, applied in order.
     #[serde(rename = "replace")]
     pub replacements: Vec<Replacement>,
@@ -158,20 +161,24 @@ impl Tree {
         for task in &manifest.tasks {
             let crate_dir = root.join(&task.dir);
             copy_dir(&repo.join("exercises").join(&task.dir), &crate_dir)?;
-            let base_file = match base {
+            let base_dir = match base {
                 Base::Solutions => repo.join("solutions"),
                 Base::PristineStubs => repo.join("checker").join("pristine"),
             }
-            .join(&task.dir)
-            .join(&task.edit);
-            let mut source = std::fs::read_to_string(&base_file)
-                .with_context(|| format!("cannot read {}", base_file.display()))?;
-            for (number, mutant) in plantings {
-                if *number == task.number {
-                    source = mutant.apply(&source)?;
+            .join(&task.dir);
+            for file in task.edited_files() {
+                let base_file = base_dir.join(file);
+                let mut source = std::fs::read_to_string(&base_file)
+                    .with_context(|| format!("cannot read {}", base_file.display()))?;
+                for (number, mutant) in plantings {
+                    if *number == task.number
+                        && mutant.file.as_deref().unwrap_or(&task.edit) == file
+                    {
+                        source = mutant.apply(&source)?;
+                    }
                 }
+                write_if_changed(&crate_dir.join(file), source.as_bytes())?;
             }
-            write_if_changed(&crate_dir.join(&task.edit), source.as_bytes())?;
         }
         Ok(Tree {
             root: root.canonicalize()?,
@@ -209,6 +216,7 @@ mod tests {
             description: "d".into(),
             kind: Kind::Mistake,
             fails: vec![],
+            file: None,
             replacements: vec![Replacement {
                 find: find.into(),
                 with: with.into(),
@@ -233,9 +241,7 @@ mod tests {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let manifest = Manifest::load(&repo.join("checker/suites")).unwrap();
         for task in &manifest.tasks {
-            let solution =
-                std::fs::read_to_string(repo.join("solutions").join(&task.dir).join(&task.edit))
-                    .unwrap();
+            let solution_dir = repo.join("solutions").join(&task.dir);
             let mutants = of_task(&manifest, task).unwrap();
             assert!(
                 mutants.len() >= 5,
@@ -244,6 +250,8 @@ mod tests {
                 mutants.len()
             );
             for named in mutants {
+                let file = named.mutant.file.as_deref().unwrap_or(&task.edit);
+                let solution = std::fs::read_to_string(solution_dir.join(file)).unwrap();
                 named.mutant.apply(&solution).unwrap();
                 for test in &named.mutant.fails {
                     assert!(

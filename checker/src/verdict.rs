@@ -30,6 +30,9 @@ pub struct Grade {
     pub graded: String,
     pub score: u32,
     pub max_score: u32,
+    /// Bonus points earned, on top of `score`.
+    pub bonus: u32,
+    pub max_bonus: u32,
     /// Only some of the manifest's tasks were graded (`--task`).
     pub partial: bool,
     pub timings: Timings,
@@ -54,6 +57,10 @@ pub struct TaskGrade {
     pub status: TaskStatus,
     pub points: u32,
     pub max_points: u32,
+    /// Points of bonus tests passed, on top of `points`.
+    pub bonus_points: u32,
+    pub max_bonus_points: u32,
+    /// Required (not bonus) tests passed, and their number.
     pub tests_passed: usize,
     pub tests_total: usize,
     /// The file the student edits.
@@ -75,6 +82,8 @@ pub struct TaskGrade {
 #[derive(Debug, Clone, Serialize)]
 pub struct TestGrade {
     pub name: String,
+    /// A bonus test: its points are counted apart.
+    pub bonus: bool,
     pub status: TestStatus,
     pub points: u32,
     pub max_points: u32,
@@ -140,6 +149,8 @@ pub fn judge(
         graded,
         score: tasks.iter().map(|task| task.points).sum(),
         max_score: tasks.iter().map(|task| task.max_points).sum(),
+        bonus: tasks.iter().map(|task| task.bonus_points).sum(),
+        max_bonus: tasks.iter().map(|task| task.max_bonus_points).sum(),
         partial: tasks.len() < manifest.tasks.len(),
         timings,
         tasks,
@@ -160,7 +171,9 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
         })
         .collect();
 
-    let all = |status| tests.iter().all(|test| test.status == status);
+    // Bonus tests add points; they never make a task fail or stay unstarted.
+    let required = || tests.iter().filter(|test| !test.bonus);
+    let all = |status| required().all(|test| test.status == status);
     let status = if all(TestStatus::Passed) {
         TaskStatus::Passed
     } else if all(TestStatus::NotCompiled) {
@@ -170,7 +183,7 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
     } else {
         TaskStatus::Failing
     };
-    let first_unpassed = tests.iter().find(|test| test.status != TestStatus::Passed);
+    let first_unpassed = required().find(|test| test.status != TestStatus::Passed);
     let (message, location) = match (status, first_unpassed) {
         (TaskStatus::NotCompiled, _) => (compile_error, None),
         (_, Some(test)) if test.status == TestStatus::NotStarted => {
@@ -192,13 +205,18 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
         slug: task.slug.clone(),
         title: task.title.clone(),
         status,
-        points: tests.iter().map(|test| test.points).sum(),
+        points: required().map(|test| test.points).sum(),
         max_points: task.max_points(),
-        tests_passed: tests
+        bonus_points: tests
             .iter()
+            .filter(|test| test.bonus)
+            .map(|test| test.points)
+            .sum(),
+        max_bonus_points: task.max_bonus_points(),
+        tests_passed: required()
             .filter(|test| test.status == TestStatus::Passed)
             .count(),
-        tests_total: tests.len(),
+        tests_total: required().count(),
         file: format!("{graded}/{}/{}", task.dir, task.edit),
         message,
         location,
@@ -263,6 +281,7 @@ fn judge_test(spec: &TestSpec, run: TestRun, repo: &Path, lang: Lang) -> TestGra
         .map(|text| relative(&text));
     TestGrade {
         name: spec.name.clone(),
+        bonus: spec.bonus,
         points: if status == TestStatus::Passed {
             spec.points
         } else {
@@ -349,6 +368,7 @@ mod tests {
             points: 3,
             timeout_secs: None,
             about: None,
+            bonus: false,
         }
     }
 

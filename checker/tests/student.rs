@@ -145,3 +145,36 @@ fn list_shows_each_task_with_status_points_and_file() {
     );
     assert!(listed.contains("03-req/src/lib.rs"), "{listed}");
 }
+
+#[test]
+fn reset_restores_a_changed_bonus_file_too() {
+    let tree = tree("reset-bonus", Base::PristineStubs, &[]);
+    let dir = tree.root.to_str().unwrap();
+    let macro_file = tree.root.join("02-timing-decorator/macros/src/lib.rs");
+    let _ = std::fs::remove_file(
+        tree.root
+            .join("02-timing-decorator/macros/src/lib.rs.1.bak"),
+    );
+    std::fs::write(&macro_file, "// my attribute\n").unwrap();
+
+    let (code, done) = run(&["reset", "2", "--yes", "--exercises", dir]);
+    assert_eq!(code, 0, "{done}");
+    assert!(
+        done.contains("macros/src/lib.rs is the original stub again"),
+        "{done}"
+    );
+    // The main file was untouched: only the bonus file is reset and backed up.
+    assert_eq!(done.matches(".bak").count(), 1, "{done}");
+    let pristine = std::fs::read_to_string(
+        repo().join("checker/pristine/02-timing-decorator/macros/src/lib.rs"),
+    )
+    .unwrap();
+    assert_eq!(std::fs::read_to_string(&macro_file).unwrap(), pristine);
+    let backup = tree
+        .root
+        .join("02-timing-decorator/macros/src/lib.rs.1.bak");
+    assert_eq!(
+        std::fs::read_to_string(backup).unwrap(),
+        "// my attribute\n"
+    );
+}

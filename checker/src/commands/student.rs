@@ -78,44 +78,50 @@ pub fn solution(context: &Context, args: &SolutionArgs) -> anyhow::Result<ExitCo
         ))?;
         return Ok(ExitCode::from(FELL_SHORT));
     }
-    let file = context
-        .repo
-        .join("solutions")
-        .join(&task.dir)
-        .join(&task.edit);
-    let source = std::fs::read_to_string(&file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    let shown = checker::paths::display(&file, &context.repo);
-    context.print(&format!(
-        "{}\n\n{source}",
-        fill(
-            text.solution_header,
-            &[("number", &task.number), ("file", &shown)]
-        )
-    ))?;
+    for edited in task.edited_files() {
+        let file = context.repo.join("solutions").join(&task.dir).join(edited);
+        let source = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let shown = checker::paths::display(&file, &context.repo);
+        context.print(&format!(
+            "{}\n\n{source}\n",
+            fill(
+                text.solution_header,
+                &[("number", &task.number), ("file", &shown)]
+            )
+        ))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// `reset N`: the original stub back in place; the student's file kept
-/// beside it as a backup that is never overwritten.
+/// `reset N`: the original stubs back in place (the bonus file too, if it
+/// was changed); each replaced file kept beside it as a backup that is
+/// never overwritten.
 pub fn reset(context: &Context, args: &ResetArgs) -> anyhow::Result<ExitCode> {
     let manifest = context.manifest(args.task.place.suites.as_ref())?;
     let task = task_numbered(&manifest, args.task.number)?;
     let crates_root = existing_dir(args.task.place.crates_root(&context.repo))?;
     let text = context.lang.text();
-
-    let file = crates_root.join(&task.dir).join(&task.edit);
-    let pristine_file = context
+    let pristine_dir = context
         .repo
         .join("checker")
         .join("pristine")
-        .join(&task.dir)
-        .join(&task.edit);
-    let pristine = std::fs::read(&pristine_file)
-        .with_context(|| format!("cannot read {}", pristine_file.display()))?;
-    let shown = checker::paths::display(&file, &context.repo);
-    let current = std::fs::read(&file).ok();
-    if current.as_deref() == Some(pristine.as_slice()) {
+        .join(&task.dir);
+
+    let mut changed = Vec::new();
+    for edited in task.edited_files() {
+        let pristine_file = pristine_dir.join(edited);
+        let pristine = std::fs::read(&pristine_file)
+            .with_context(|| format!("cannot read {}", pristine_file.display()))?;
+        let file = crates_root.join(&task.dir).join(edited);
+        let current = std::fs::read(&file).ok();
+        if current.as_deref() != Some(pristine.as_slice()) {
+            changed.push((file, pristine, current.is_some()));
+        }
+    }
+    if changed.is_empty() {
+        let file = crates_root.join(&task.dir).join(&task.edit);
+        let shown = checker::paths::display(&file, &context.repo);
         context.print(&format!(
             "{}\n",
             fill(text.reset_unchanged, &[("file", &shown)])
@@ -123,40 +129,44 @@ pub fn reset(context: &Context, args: &ResetArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let backup = free_backup_path(&file);
-    let shown_backup = checker::paths::display(&backup, &context.repo);
-    if !args.yes {
-        let stdin = std::io::stdin();
-        if !stdin.is_terminal() {
-            context.print(&format!(
-                "{}\n",
-                fill(text.reset_needs_yes, &[("file", &shown)])
+    for (file, pristine, exists) in changed {
+        let shown = checker::paths::display(&file, &context.repo);
+        let backup = free_backup_path(&file);
+        let shown_backup = checker::paths::display(&backup, &context.repo);
+        if !args.yes {
+            let stdin = std::io::stdin();
+            if !stdin.is_terminal() {
+                context.print(&format!(
+                    "{}\n",
+                    fill(text.reset_needs_yes, &[("file", &shown)])
+                ))?;
+                return Ok(ExitCode::from(FELL_SHORT));
+            }
+            context.print(&fill(
+                text.reset_confirm,
+                &[("file", &shown), ("backup", &shown_backup)],
             ))?;
-            return Ok(ExitCode::from(FELL_SHORT));
+            let mut answer = String::new();
+            stdin.lock().read_line(&mut answer)?;
+            if !matches!(answer.trim(), "y" | "Y" | "yes" | "д" | "Д" | "да") {
+                context.print(&format!("{}\n", text.reset_cancelled))?;
+                continue;
+            }
         }
-        context.print(&fill(
-            text.reset_confirm,
-            &[("file", &shown), ("backup", &shown_backup)],
+        if exists {
+            std::fs::copy(&file, &backup)
+                .with_context(|| format!("cannot keep a backup at {}", backup.display()))?;
+        }
+        std::fs::write(&file, &pristine)
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        context.print(&format!(
+            "{}\n",
+            fill(
+                text.reset_done,
+                &[("file", &shown), ("backup", &shown_backup)]
+            )
         ))?;
-        let mut answer = String::new();
-        stdin.lock().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes" | "д" | "Д" | "да") {
-            context.print(&format!("{}\n", text.reset_cancelled))?;
-            return Ok(ExitCode::from(FELL_SHORT));
-        }
     }
-    if current.is_some() {
-        std::fs::copy(&file, &backup)
-            .with_context(|| format!("cannot keep a backup at {}", backup.display()))?;
-    }
-    std::fs::write(&file, &pristine).with_context(|| format!("cannot write {}", file.display()))?;
-    context.print(&format!(
-        "{}\n",
-        fill(
-            text.reset_done,
-            &[("file", &shown), ("backup", &shown_backup)]
-        )
-    ))?;
     Ok(ExitCode::SUCCESS)
 }
 

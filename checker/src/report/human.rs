@@ -29,10 +29,23 @@ fn styled(style: Style, text: &str) -> String {
 }
 
 /// The whole report.
+/// The score, and the bonus when there is one to earn.
+fn score(grade: &Grade, text: &Text) -> String {
+    let score = format!("{}/{}", grade.score, grade.max_score);
+    if grade.max_bonus == 0 {
+        return score;
+    }
+    let bonus = fill(
+        text.bonus,
+        &[("bonus", &grade.bonus), ("max", &grade.max_bonus)],
+    );
+    format!("{score} {bonus}")
+}
+
 pub fn render(grade: &Grade, verbose: bool, lang: Lang) -> String {
     let text = lang.text();
     let mut out = String::new();
-    let score = format!("{}/{}", grade.score, grade.max_score);
+    let score = score(grade, text);
     let _ = writeln!(
         out,
         "{} — {}   ({})\n",
@@ -54,7 +67,7 @@ pub fn render(grade: &Grade, verbose: bool, lang: Lang) -> String {
 pub fn render_update(grade: &Grade, regraded: &[u32], lang: Lang) -> String {
     let text = lang.text();
     let mut out = String::new();
-    let score = format!("{}/{}", grade.score, grade.max_score);
+    let score = score(grade, text);
     let _ = writeln!(out, "{} — {}\n", grade.title, styled(BOLD, &score));
     table(&mut out, &grade.tasks, text);
     for task in grade
@@ -170,7 +183,7 @@ fn details(out: &mut String, task: &TaskGrade, verbose: bool, text: &Text) {
             let failing: Vec<&TestGrade> = task
                 .tests
                 .iter()
-                .filter(|test| test.status != TestStatus::Passed)
+                .filter(|test| !test.bonus && test.status != TestStatus::Passed)
                 .collect();
             let shown = if verbose { failing.len() } else { 1 };
             for test in &failing[..shown] {

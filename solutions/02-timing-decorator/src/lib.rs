@@ -9,6 +9,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// The bonus: `#[timeit]` on an `async fn` (written in `macros/`).
+pub use timing_decorator_macros::timeit;
+
 pin_project_lite::pin_project! {
     /// A future that runs `inner` and measures it, from its first poll until
     /// it is ready. Made by [`timed`].

@@ -21,7 +21,9 @@
 //!    one inside it and, when that finishes, also says how long it took;
 //! 2. [`report`] — the lecture's message, four decimals;
 //! 3. [`timeit`] — awaits a future through [`Timed`], prints the report, and
-//!    hands back the output untouched.
+//!    hands back the output untouched;
+//! 4. bonus, for extra points: the `#[timeit]` attribute in `macros/`, the
+//!    decorator's true form (its own doc comment says how).
 //!
 //! The details that matter:
 //! - **Futures are lazy.** Creating one does nothing; work starts at the first
@@ -41,6 +43,9 @@ use std::{
     task::{Context, Poll},
     time::{Duration, Instant},
 };
+
+/// The bonus: `#[timeit]` on an `async fn` (written in `macros/`).
+pub use timing_decorator_macros::timeit;
 
 pin_project_lite::pin_project! {
     /// A future that runs `inner` and measures it, from its first poll until
