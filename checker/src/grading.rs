@@ -3,8 +3,6 @@
 
 use std::{path::Path, time::Instant};
 
-use anyhow::bail;
-
 use crate::{
     build::{self, BuildPaths},
     manifest::{Manifest, Task},
@@ -28,16 +26,10 @@ pub struct Grader {
 impl Grader {
     /// The tasks `numbers` names, in manifest order; all of them if none.
     pub fn select_tasks(&self, numbers: &[u32]) -> anyhow::Result<Vec<&Task>> {
-        let tasks = &self.manifest.tasks;
         for number in numbers {
-            if !tasks.iter().any(|task| task.number == *number) {
-                let known: Vec<String> = tasks.iter().map(|task| task.number.to_string()).collect();
-                bail!(
-                    "there is no task {number}; the tasks are {}",
-                    known.join(", ")
-                );
-            }
+            self.manifest.task(*number)?;
         }
+        let tasks = &self.manifest.tasks;
         Ok(tasks
             .iter()
             .filter(|task| numbers.is_empty() || numbers.contains(&task.number))

@@ -161,6 +161,24 @@ impl Manifest {
             .map_or(self.limits.test_timeout, Duration::from_secs)
     }
 
+    /// Task `number`, or an error naming the tasks there are.
+    pub fn task(&self, number: u32) -> anyhow::Result<&Task> {
+        self.tasks
+            .iter()
+            .find(|task| task.number == number)
+            .ok_or_else(|| {
+                let known: Vec<String> = self
+                    .tasks
+                    .iter()
+                    .map(|task| task.number.to_string())
+                    .collect();
+                anyhow::anyhow!(
+                    "there is no task {number}; the tasks are {}",
+                    known.join(", ")
+                )
+            })
+    }
+
     /// Gives every test `limit`, replacing the manifest's limits.
     pub fn override_test_timeout(&mut self, limit: Duration) {
         self.limits.test_timeout = limit;

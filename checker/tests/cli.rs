@@ -5,11 +5,22 @@ mod support;
 
 use support::{checker, one_grading_at_a_time};
 
+/// Runs the checker with `args`, asserts it exits 2, and returns its stderr.
+fn cannot_grade(args: &[&std::ffi::OsStr]) -> String {
+    let output = checker().args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    String::from_utf8(output.stderr).unwrap()
+}
+
 #[test]
 fn an_unknown_task_is_a_usage_error() {
-    let output = checker().args(["--task", "9"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = cannot_grade(&["--task".as_ref(), "9".as_ref()]);
+    assert!(
+        stderr.contains("there is no task 9; the tasks are 1, 2, 3, 4"),
+        "{stderr}"
+    );
+    // Commands that take a task number say the same.
+    let stderr = cannot_grade(&["hint".as_ref(), "9".as_ref()]);
     assert!(
         stderr.contains("there is no task 9; the tasks are 1, 2, 3, 4"),
         "{stderr}"
@@ -18,32 +29,18 @@ fn an_unknown_task_is_a_usage_error() {
 
 #[test]
 fn a_missing_exercises_folder_is_reported() {
-    let output = checker()
-        .args(["--exercises", "/no/such/folder"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    let stderr = cannot_grade(&["--exercises".as_ref(), "/no/such/folder".as_ref()]);
     assert!(
-        String::from_utf8(output.stderr)
-            .unwrap()
-            .contains("no folder of task crates at /no/such/folder")
+        stderr.contains("no folder of task crates at /no/such/folder"),
+        "{stderr}"
     );
 }
 
 #[test]
 fn a_suites_folder_without_a_manifest_is_reported() {
     let empty = tempfile::tempdir().unwrap();
-    let output = checker()
-        .arg("--suites")
-        .arg(empty.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        String::from_utf8(output.stderr)
-            .unwrap()
-            .contains("tasks.toml")
-    );
+    let stderr = cannot_grade(&["--suites".as_ref(), empty.path().as_os_str()]);
+    assert!(stderr.contains("tasks.toml"), "{stderr}");
 }
 
 #[test]

@@ -10,13 +10,7 @@ mod watch;
 use std::{io::Write as _, path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
-use checker::{
-    build::BuildPaths,
-    grading::Grader,
-    manifest::{Manifest, Task},
-    messages::Lang,
-    paths,
-};
+use checker::{build::BuildPaths, grading::Grader, manifest::Manifest, messages::Lang, paths};
 
 use crate::cli::{Cli, ColorWhen, Command, RunArgs};
 
@@ -65,25 +59,6 @@ impl Context {
 pub fn existing_dir(dir: PathBuf) -> anyhow::Result<PathBuf> {
     dir.canonicalize()
         .with_context(|| format!("no folder of task crates at {}", dir.display()))
-}
-
-/// Task `number` of `manifest`, or an error naming the tasks there are.
-pub fn task_numbered(manifest: &Manifest, number: u32) -> anyhow::Result<&Task> {
-    manifest
-        .tasks
-        .iter()
-        .find(|task| task.number == number)
-        .with_context(|| {
-            let known: Vec<String> = manifest
-                .tasks
-                .iter()
-                .map(|task| task.number.to_string())
-                .collect();
-            format!(
-                "there is no task {number}; the tasks are {}",
-                known.join(", ")
-            )
-        })
 }
 
 /// Runs the command `cli` asks for.

@@ -15,13 +15,13 @@ use checker::{
     verdict::TaskStatus,
 };
 
-use super::{Context, FELL_SHORT, existing_dir, task_numbered};
+use super::{Context, FELL_SHORT, existing_dir};
 use crate::cli::{ResetArgs, SolutionArgs, TaskArgs};
 
 /// `hint N`: one more hint than last time, remembered per folder of crates.
 pub fn hint(context: &Context, args: &TaskArgs) -> anyhow::Result<ExitCode> {
     let manifest = context.manifest(args.place.suites.as_ref())?;
-    let task = task_numbered(&manifest, args.number)?;
+    let task = manifest.task(args.number)?;
     let crates_root = existing_dir(args.place.crates_root(&context.repo))?;
     context.print(&next_hint(context, task, &crates_root)?)?;
     Ok(ExitCode::SUCCESS)
@@ -62,7 +62,7 @@ pub fn next_hint(context: &Context, task: &Task, crates_root: &Path) -> anyhow::
 /// `solution N`: the reference solution, once task N passes.
 pub fn solution(context: &Context, args: &SolutionArgs) -> anyhow::Result<ExitCode> {
     let grader = context.grader(args.task.place.suites.as_ref(), &args.run)?;
-    let task = task_numbered(&grader.manifest, args.task.number)?;
+    let task = grader.manifest.task(args.task.number)?;
     let crates_root = existing_dir(args.task.place.crates_root(&context.repo))?;
     let grade = grader.grade(&[task], &crates_root)?;
     let graded = &grade.tasks[0];
@@ -99,7 +99,7 @@ pub fn solution(context: &Context, args: &SolutionArgs) -> anyhow::Result<ExitCo
 /// never overwritten.
 pub fn reset(context: &Context, args: &ResetArgs) -> anyhow::Result<ExitCode> {
     let manifest = context.manifest(args.task.place.suites.as_ref())?;
-    let task = task_numbered(&manifest, args.task.number)?;
+    let task = manifest.task(args.task.number)?;
     let crates_root = existing_dir(args.task.place.crates_root(&context.repo))?;
     let text = context.lang.text();
     let pristine_dir = context
