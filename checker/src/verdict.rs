@@ -320,10 +320,9 @@ fn printed(stdout: &Captured, stderr: &Captured) -> Option<String> {
 
 /// How a process ended, in words.
 fn describe_ending(ending: &Ending, text: &Text) -> String {
-    use std::os::unix::process::ExitStatusExt as _;
     match ending {
         Ending::TimedOut => text.ending_timed_out.to_owned(),
-        Ending::Exited(status) => match (status.code(), status.signal()) {
+        Ending::Exited(status) => match (status.code(), signal_of(status)) {
             (Some(code), _) => fill(text.ending_exited, &[("code", &code)]),
             (None, Some(6)) => text.ending_aborted.to_owned(),
             (None, Some(9)) => text.ending_killed.to_owned(),
@@ -334,6 +333,18 @@ fn describe_ending(ending: &Ending, text: &Text) -> String {
             ),
         },
     }
+}
+
+/// The signal that ended a process, where there are signals.
+#[cfg(unix)]
+fn signal_of(status: &std::process::ExitStatus) -> Option<i32> {
+    std::os::unix::process::ExitStatusExt::signal(status)
+}
+
+/// Windows has no signals: every ending has an exit code.
+#[cfg(not(unix))]
+fn signal_of(_status: &std::process::ExitStatus) -> Option<i32> {
+    None
 }
 
 fn seconds(duration: Duration) -> String {
@@ -393,6 +404,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn an_exit_mid_test_is_a_failure_that_says_so() {
         use std::os::unix::process::ExitStatusExt as _;

@@ -209,6 +209,7 @@ mod tests {
         assert_eq!(captured.omitted_bytes, 1_000_000 - KEPT_OUTPUT_BYTES as u64);
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_process_that_leaves_no_record_has_none() {
         let scratch = tempfile::tempdir().unwrap();
@@ -226,6 +227,7 @@ mod tests {
         assert!(finished.stdout.text.contains(PROTOCOL_FLAG));
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_process_past_its_limit_is_killed() {
         let scratch = tempfile::tempdir().unwrap();
