@@ -25,6 +25,11 @@ pub struct Cli {
     #[arg(long, value_enum, global = true)]
     pub lang: Option<Lang>,
 
+    /// The repository whose checker, harness and suites to use [default: the
+    /// one this checker was built in, else the one around the current folder].
+    #[arg(long, value_name = "DIR", global = true)]
+    pub repo: Option<PathBuf>,
+
     /// When to use colours (NO_COLOR turns them off in `auto`).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
     pub color: ColorWhen,

@@ -181,7 +181,7 @@ impl Tree {
             }
         }
         Ok(Tree {
-            root: root.canonicalize()?,
+            root: crate::paths::canonical(root)?,
         })
     }
 }

@@ -6,16 +6,56 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-/// The repository root: the checker crate's parent folder. Found from the
-/// build, not the working directory, so `cargo run -p checker` works from
-/// any folder of the repository.
-pub fn repo_root() -> anyhow::Result<PathBuf> {
-    let checker = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let repo = checker
-        .parent()
-        .context("the checker crate has no parent folder")?;
-    repo.canonicalize()
-        .with_context(|| format!("cannot open the repository at {}", repo.display()))
+/// How a folder is recognised as this repository: the harness every suite
+/// links sits at this path below it.
+const REPO_MARKER: &str = "checker/harness/Cargo.toml";
+
+/// The repository to work in, found when the checker runs (never fixed at
+/// compile time: a moved or copied checkout must grade its own files).
+///
+/// In order: `explicit` (`--repo DIR`); the folder the running executable
+/// was built in (`target/debug/checker` lives inside its repository, and
+/// moves with it); the current folder or one above it, for a binary that
+/// lives elsewhere (a shared `CARGO_TARGET_DIR`, an installed copy). The
+/// executable comes before the current folder so that running one
+/// repository's checker from inside another folder (a student's submission
+/// is laid out like this repository) never grades with the other's suites.
+pub fn find_repo(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = explicit {
+        anyhow::ensure!(
+            is_repo(dir),
+            "{} is not an async-exercises repository (it has no {REPO_MARKER})",
+            dir.display()
+        );
+        return canonical(dir);
+    }
+    let executable = std::env::current_exe().ok();
+    let current = std::env::current_dir().ok();
+    let found = [executable, current]
+        .into_iter()
+        .flatten()
+        .find_map(|start| {
+            start
+                .ancestors()
+                .find(|dir| is_repo(dir))
+                .map(Path::to_path_buf)
+        });
+    match found {
+        Some(dir) => canonical(&dir),
+        None => anyhow::bail!(
+            "cannot find the async-exercises repository: run the checker inside it, or name it with --repo DIR"
+        ),
+    }
+}
+
+fn is_repo(dir: &Path) -> bool {
+    dir.join(REPO_MARKER).is_file() && dir.join("Cargo.toml").is_file()
+}
+
+/// `path` made absolute and free of `..` and links, without the `\\?\`
+/// prefix Windows adds (which people do not recognise and tools mishandle).
+pub fn canonical(path: &Path) -> anyhow::Result<PathBuf> {
+    dunce::canonicalize(path).with_context(|| format!("cannot open {}", path.display()))
 }
 
 /// `text` with the repository's absolute path taken out of file names, so
@@ -62,6 +102,23 @@ mod tests {
         assert_eq!(
             std::fs::metadata(&path).unwrap().modified().unwrap(),
             before
+        );
+    }
+
+    #[test]
+    fn the_repository_is_recognised_by_its_harness_and_named_folders_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("copy");
+        std::fs::create_dir_all(repo.join("checker/harness")).unwrap();
+        std::fs::write(repo.join("Cargo.toml"), "").unwrap();
+        assert!(!is_repo(&repo), "no harness yet");
+        std::fs::write(repo.join(REPO_MARKER), "").unwrap();
+        assert!(is_repo(&repo));
+        assert_eq!(find_repo(Some(&repo)).unwrap(), canonical(&repo).unwrap());
+        let error = find_repo(Some(dir.path())).unwrap_err().to_string();
+        assert!(
+            error.contains("not an async-exercises repository"),
+            "{error}"
         );
     }
 

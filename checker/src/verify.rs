@@ -58,7 +58,7 @@ pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> 
     let trees = grader.paths.grading.join("trees");
     let mut problems = Vec::new();
 
-    let solutions = grader.grade(tasks, &repo.join("solutions").canonicalize()?)?;
+    let solutions = grader.grade(tasks, &crate::paths::canonical(&repo.join("solutions"))?)?;
     let stubs_tree = Tree::make(
         &trees.join("stubs"),
         repo,

@@ -44,8 +44,7 @@ impl TaskPlan {
     pub fn new(manifest: &Manifest, task: &Task, crates_root: &Path) -> anyhow::Result<TaskPlan> {
         let suite_files = suite_files(&task.suite_dir(manifest))?;
         let crate_dir = crates_root.join(&task.dir);
-        let (crate_dir, crate_package, manifest_error) = match crate_dir
-            .canonicalize()
+        let (crate_dir, crate_package, manifest_error) = match dunce::canonicalize(&crate_dir)
             .map_err(|error| format!("cannot open {}: {error}", crate_dir.display()))
             .and_then(|dir| package_name_of(&dir).map(|name| (dir, name)))
         {
@@ -77,7 +76,7 @@ fn suite_files(suite_dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
                 .and_then(|stem| stem.to_str())
                 .with_context(|| format!("suite file name is not UTF-8: {}", path.display()))?
                 .to_owned();
-            files.push((stem, path.canonicalize()?));
+            files.push((stem, crate::paths::canonical(&path)?));
         }
     }
     anyhow::ensure!(

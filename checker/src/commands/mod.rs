@@ -57,14 +57,14 @@ impl Context {
 
 /// `dir`, canonical, or a clear error if it is not there.
 pub fn existing_dir(dir: PathBuf) -> anyhow::Result<PathBuf> {
-    dir.canonicalize()
+    dunce::canonicalize(&dir)
         .with_context(|| format!("no folder of task crates at {}", dir.display()))
 }
 
 /// Runs the command `cli` asks for.
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let context = Context {
-        repo: paths::repo_root()?,
+        repo: paths::find_repo(cli.repo.as_deref())?,
         lang: cli.lang.unwrap_or_else(Lang::from_env),
         color: match cli.color {
             ColorWhen::Auto => anstream::ColorChoice::Auto,
