@@ -116,3 +116,30 @@ fn a_moved_checkout_uses_its_own_files() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not an async-exercises repository"));
 }
+
+/// A proxy in the environment (university and office networks set one) is
+/// not used for the suites' loopback servers: correct code keeps its points.
+#[test]
+fn a_proxy_in_the_environment_does_not_fail_correct_code() {
+    // Port 9 (discard) on loopback: nothing answers, as with a proxy that
+    // cannot reach this machine's own servers.
+    let proxy = "http://127.0.0.1:9";
+    let _one = one_grading_at_a_time();
+    let mut command = checker();
+    command.args(["--quiet", "--format", "json", "--solutions"]);
+    for name in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        command.env(name, proxy);
+    }
+    command.env_remove("NO_PROXY").env_remove("no_proxy");
+    let output = command.output().unwrap();
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["score"], 100, "{report:#}");
+}

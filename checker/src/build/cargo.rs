@@ -51,6 +51,14 @@ pub fn build(
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", paths.grading.join("build"))
+        // The suites build the same for everyone: flags from the user's
+        // environment could turn the stubs' warnings into errors or build
+        // for a machine the tests cannot run on (and every change of them
+        // rebuilds everything). Proxies stay: cargo may need one to download.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

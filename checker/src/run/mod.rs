@@ -5,6 +5,7 @@
 //! is killed without stalling the others, one that exits or aborts the
 //! process takes only itself down, and nothing a test does leaks into the next.
 
+mod environment;
 mod process;
 
 use std::{

@@ -80,12 +80,11 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     };
 
     let started = Instant::now();
-    let mut child = Command::new(invocation.binary)
+    let mut command = Command::new(invocation.binary);
+    super::environment::apply(&mut command);
+    let mut child = command
         .arg(PROTOCOL_FLAG)
         .current_dir(invocation.work_dir)
-        // The panic location is reported on its own; a backtrace in every
-        // failing test's output would bury what the student printed.
-        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
