@@ -220,15 +220,44 @@ impl Manifest {
         if self.tasks.is_empty() {
             return Err("it declares no [[task]]".into());
         }
+        // A limit of 0 would time out every test and blame every student.
+        if self.limits.test_timeout.is_zero() || self.limits.task_timeout.is_zero() {
+            return Err("[limits]: time limits must be at least 1 second".into());
+        }
         let mut numbers = HashSet::new();
+        let mut slugs = HashSet::new();
         let mut dirs = HashSet::new();
         for task in &self.tasks {
             let name = format!("task {} ({})", task.number, task.slug);
             if !numbers.insert(task.number) {
                 return Err(format!("{name}: another task has number {}", task.number));
             }
+            // Slugs name generated packages, dirs name folders: both must be
+            // unique and plain, or two tasks would share a package or a
+            // folder would lie outside the suites.
+            if !is_plain_name(&task.slug) {
+                return Err(format!(
+                    "{name}: slug {:?} must be lower-case letters, digits, '-' and '_'",
+                    task.slug
+                ));
+            }
+            if !slugs.insert(&task.slug) {
+                return Err(format!("{name}: another task has slug {:?}", task.slug));
+            }
+            if !is_plain_name(&task.dir) {
+                return Err(format!(
+                    "{name}: dir {:?} must be one folder name of lower-case letters, digits, '-' and '_'",
+                    task.dir
+                ));
+            }
             if !dirs.insert(&task.dir) {
                 return Err(format!("{name}: another task uses dir {:?}", task.dir));
+            }
+            if !is_identifier(&task.lib) {
+                return Err(format!(
+                    "{name}: lib {:?} is not a Rust identifier",
+                    task.lib
+                ));
             }
             if task.tests.is_empty() {
                 return Err(format!("{name} lists no [[task.test]]"));
@@ -238,6 +267,18 @@ impl Manifest {
                 if !test_names.insert(&test.name) {
                     return Err(format!("{name} lists test {} twice", test.name));
                 }
+                if !is_identifier(&test.name) {
+                    return Err(format!(
+                        "{name}: test {:?} is not a Rust identifier",
+                        test.name
+                    ));
+                }
+                if test.timeout_secs == Some(0) {
+                    return Err(format!(
+                        "{name}: test {} has timeout_secs = 0; give it at least 1",
+                        test.name
+                    ));
+                }
             }
             let suite_dir = task.suite_dir(self);
             if !suite_dir.is_dir() {
@@ -246,6 +287,23 @@ impl Manifest {
         }
         Ok(())
     }
+}
+
+/// A name safe as a folder and a package name: `01-async-rewrite`, `req`.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// A name the suites can write in Rust: `async_rewrite`, `requests_run_at_once`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// `tasks.toml` as written.
@@ -307,9 +365,13 @@ mod tests {
         }
     }
 
+    /// Loads `text` as the manifest of a suites folder with the folders
+    /// `01-x` and `02-y`.
     fn load_text(text: &str) -> Result<Manifest, ManifestError> {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("01-x")).unwrap();
+        for folder in ["01-x", "02-y"] {
+            std::fs::create_dir(dir.path().join(folder)).unwrap();
+        }
         std::fs::write(dir.path().join(FILE_NAME), text).unwrap();
         Manifest::load(dir.path())
     }
@@ -347,10 +409,67 @@ mod tests {
 
     #[test]
     fn a_missing_suite_folder_is_refused() {
-        let error = load_text(&ONE_TASK.replace("\"01-x\"", "\"02-y\""))
+        let error = load_text(&ONE_TASK.replace("\"01-x\"", "\"03-z\""))
             .unwrap_err()
             .to_string();
         assert!(error.contains("no suite folder"), "{error}");
+    }
+
+    /// ONE_TASK plus a second task whose fields `edit` changes.
+    fn two_tasks(edit: impl Fn(String) -> String) -> String {
+        let second = ONE_TASK[ONE_TASK.find("[[task]]").unwrap()..]
+            .replace("number = 1", "number = 2")
+            .replace("slug = \"x\"", "slug = \"y\"")
+            .replace("\"01-x\"", "\"02-y\"");
+        format!("{ONE_TASK}\n{}", edit(second))
+    }
+
+    fn refusal(text: &str) -> String {
+        match load_text(text) {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn two_distinct_tasks_load() {
+        assert_eq!(load_text(&two_tasks(|task| task)).unwrap().tasks.len(), 2);
+    }
+
+    #[test]
+    fn a_slug_used_twice_or_not_plain_is_refused() {
+        let error = refusal(&two_tasks(|task| {
+            task.replace("slug = \"y\"", "slug = \"x\"")
+        }));
+        assert!(error.contains("another task has slug \"x\""), "{error}");
+        let error = refusal(&ONE_TASK.replace("slug = \"x\"", "slug = \"my task\""));
+        assert!(error.contains("slug \"my task\" must be"), "{error}");
+    }
+
+    #[test]
+    fn a_dir_outside_the_suites_folder_is_refused() {
+        let error = refusal(&ONE_TASK.replace("\"01-x\"", "\"../01-x\""));
+        assert!(error.contains("must be one folder name"), "{error}");
+    }
+
+    #[test]
+    fn a_lib_or_test_name_that_is_not_an_identifier_is_refused() {
+        let error = refusal(&ONE_TASK.replace("lib = \"x\"", "lib = \"my-lib\""));
+        assert!(error.contains("is not a Rust identifier"), "{error}");
+        let error = refusal(&ONE_TASK.replace("name = \"a\"", "name = \"a b\""));
+        assert!(error.contains("is not a Rust identifier"), "{error}");
+    }
+
+    #[test]
+    fn zero_time_limits_are_refused() {
+        for (from, to) in [
+            ("test_timeout_secs = 1", "test_timeout_secs = 0"),
+            ("task_timeout_secs = 2", "task_timeout_secs = 0"),
+            ("points = 1", "points = 1\ntimeout_secs = 0"),
+        ] {
+            let error = refusal(&ONE_TASK.replace(from, to));
+            assert!(error.contains("at least 1"), "{to}: {error}");
+        }
     }
 
     #[test]
