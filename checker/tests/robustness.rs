@@ -143,3 +143,108 @@ fn a_proxy_in_the_environment_does_not_fail_correct_code() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["score"], 100, "{report:#}");
 }
+
+/// Runs the checker with `args`, asserts that it could not grade (exit 2),
+/// and returns what it said on stderr.
+fn could_not_grade(command: &mut assert_cmd::Command) -> String {
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "graded anyway: {}\n{stderr}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    stderr
+}
+
+/// A folder whose name is not UTF-8 cannot be named in a Cargo.toml: that
+/// is said as such (exit 2), not reported as every task's compile error.
+#[cfg(unix)]
+#[test]
+fn a_folder_name_that_is_not_utf8_is_an_error_that_says_so() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let scratch = tempfile::tempdir().unwrap();
+    let odd = scratch
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"exercises-\xff"));
+    copy_tree(&repo().join("exercises"), &odd);
+    let stderr = could_not_grade(checker().args(["--quiet", "--exercises"]).arg(&odd));
+    assert!(stderr.contains("is not valid UTF-8"), "{stderr}");
+}
+
+/// A failure cargo does not pin on the student's crate (here an
+/// instructor's suites that ask for a dependency that is not there) is the
+/// grader's, said on stderr with exit 2, never a student's compile error.
+#[test]
+fn a_build_failure_outside_the_students_crate_is_not_blamed_on_the_student() {
+    let scratch = tempfile::tempdir().unwrap();
+    let suites = scratch.path().join("suites");
+    copy_tree(&repo().join("checker/suites"), &suites);
+    let manifest = suites.join("tasks.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let missing = scratch.path().join("no-such-helper");
+    let broken = text.replacen(
+        "[dependencies]\n",
+        &format!("[dependencies]\nhelper = {{ path = {:?} }}\n", missing),
+        1,
+    );
+    assert_ne!(broken, text);
+    std::fs::write(&manifest, broken).unwrap();
+    let stubs = tree("infrastructure", Base::PristineStubs, &[]);
+
+    let _one = one_grading_at_a_time();
+    let stderr = could_not_grade(
+        checker()
+            .args(["--quiet", "--task", "3", "--suites"])
+            .arg(&suites)
+            .arg("--exercises")
+            .arg(&stubs.root),
+    );
+    assert!(
+        stderr.contains("for a reason outside the task's crate")
+            && stderr.contains("no-such-helper"),
+        "{stderr}"
+    );
+}
+
+/// A temporary folder with no room left is the machine's problem: exit 2 and
+/// a message naming it, not 0/25 for "code that exits the process". Needs a
+/// tiny file system of its own, made in a user and mount namespace; skipped
+/// (saying so) where the kernel does not allow one.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_temporary_folder_is_an_error_that_says_so() {
+    // Built beforehand, so that nothing but the tests needs the folder.
+    let warm = grade_json(&["--solutions", "--task", "3"]);
+    assert_eq!(warm["score"], 25);
+    let _one = one_grading_at_a_time();
+
+    let tiny = tempfile::tempdir().unwrap();
+    let tiny_path = tiny.path().to_str().unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size=64k tmpfs {tiny_path} || exit 111
+         head -c 1000000 /dev/zero > {tiny_path}/filler 2>/dev/null
+         TMPDIR={tiny_path} exec \"$0\" --quiet --solutions --task 3"
+    );
+    let output = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .arg(env!("CARGO_BIN_EXE_checker"))
+        .env("LC_ALL", "C")
+        .output();
+    let output = match output {
+        Ok(output) if output.status.code() != Some(111) && output.status.code().is_some() => output,
+        _ => {
+            eprintln!("skipped: no user and mount namespaces here to make a full file system in");
+            return;
+        }
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}\n{stderr}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(stderr.contains("is the disk full?"), "{stderr}");
+}

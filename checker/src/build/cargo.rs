@@ -26,7 +26,7 @@ pub struct CargoOutcome {
     pub success: bool,
     /// Per plan, in order: binaries built and the first error.
     pub tasks: Vec<TaskBuild>,
-    /// The end of cargo's stderr.
+    /// The end of cargo's stderr, with absolute paths as cargo wrote them.
     pub stderr_tail: String,
 }
 
@@ -103,7 +103,7 @@ pub fn build(
     Ok(CargoOutcome {
         success: status.success(),
         tasks,
-        stderr_tail: relative_to(&stderr_tail, &paths.repo),
+        stderr_tail,
     })
 }
 

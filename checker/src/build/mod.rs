@@ -10,6 +10,8 @@
 mod cargo;
 mod workspace;
 
+use crate::paths::relative_to;
+
 pub use workspace::label_for;
 
 use std::path::{Path, PathBuf};
@@ -114,6 +116,9 @@ pub fn build(
     // A failure cargo could not pin on a task — a dependency that does not
     // resolve, say — stops the whole workspace. Build those tasks one by one,
     // each in a workspace of its own, so that it costs only its own task.
+    // What still fails with no compiler message is the student's only if
+    // cargo names the task's crate (its Cargo.toml, a dependency it asks
+    // for); anything else is the grader's own failure, and says so.
     for index in unexplained {
         let plan = &plans[index];
         let dir = paths
@@ -124,7 +129,14 @@ pub fn build(
         let alone = cargo::build(&dir, &[plan], paths, quiet)?;
         let mut result = alone.tasks.into_iter().next().unwrap_or_default();
         if result.binaries.is_empty() && result.compile_error.is_none() {
-            result.compile_error = Some(alone.stderr_tail);
+            let crate_dir = plan.crate_dir.to_string_lossy();
+            anyhow::ensure!(
+                alone.stderr_tail.contains(crate_dir.as_ref()),
+                "cargo could not build the suites of task {}, for a reason outside the task's crate:\n{}",
+                plan.task_number,
+                alone.stderr_tail
+            );
+            result.compile_error = Some(relative_to(&alone.stderr_tail, &paths.repo));
         }
         builds[index] = result;
     }

@@ -44,6 +44,9 @@ impl TaskPlan {
     pub fn new(manifest: &Manifest, task: &Task, crates_root: &Path) -> anyhow::Result<TaskPlan> {
         let suite_files = suite_files(&task.suite_dir(manifest))?;
         let crate_dir = crates_root.join(&task.dir);
+        // Generated manifests are text: a folder whose name is not UTF-8
+        // cannot be named in one, and that is no student's doing.
+        utf8(&crate_dir)?;
         let (crate_dir, crate_package, manifest_error) = match dunce::canonicalize(&crate_dir)
             .map_err(|error| format!("cannot open {}: {error}", crate_dir.display()))
             .and_then(|dir| package_name_of(&dir).map(|name| (dir, name)))
@@ -124,6 +127,13 @@ pub fn write(
     paths: &BuildPaths,
 ) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    utf8(&paths.harness)?;
+    for plan in plans {
+        utf8(&plan.crate_dir)?;
+        for (_, file) in &plan.suite_files {
+            utf8(file)?;
+        }
+    }
     let members: Vec<Value> = plans
         .iter()
         .map(|plan| Value::from(plan.package.clone()))
@@ -212,8 +222,20 @@ fn toml_table<const N: usize>(entries: [(&str, Value); N]) -> Table {
         .collect()
 }
 
+/// `path` as a TOML string. Every path written is checked with [`utf8`]
+/// first, so nothing is lost here.
 fn path_value(path: &Path) -> Value {
     path.to_string_lossy().into_owned().into()
+}
+
+/// `path` as UTF-8, or an error that says what to do about it.
+fn utf8(path: &Path) -> anyhow::Result<&str> {
+    path.to_str().with_context(|| {
+        format!(
+            "the path {} is not valid UTF-8, so cargo cannot be told about it: rename the folder or grade a copy elsewhere",
+            path.display()
+        )
+    })
 }
 
 /// A manifest as text, marked as generated.

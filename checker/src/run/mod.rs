@@ -170,10 +170,12 @@ impl Folders {
                 .tempdir()
                 .context("cannot create a temporary folder")
         };
-        Ok(Folders {
+        let folders = Folders {
             records: make("checker-records-")?,
             work: make("checker-work-")?,
-        })
+        };
+        process::ensure_writable(folders.records.path())?;
+        Ok(folders)
     }
 
     fn invocation<'a>(

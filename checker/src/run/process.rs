@@ -113,6 +113,11 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
 
     let record = read_at_most(&record_path, RECORD_LIMIT)
         .and_then(|bytes| Record::parse_for(&bytes, &token));
+    if record.is_none() {
+        // No record may mean the harness could not write one: a full disk
+        // is the grader's problem, not a student's lost test.
+        ensure_writable(record_dir.path())?;
+    }
     Ok(Finished {
         record,
         ending,
@@ -135,6 +140,23 @@ fn read_at_most(path: &Path, limit: u64) -> Option<Vec<u8>> {
         .read_to_end(&mut bytes)
         .ok()?;
     (bytes.len() as u64 <= limit).then_some(bytes)
+}
+
+/// As much as a record may take: a folder with less room than this cannot
+/// be trusted to hold one.
+const PROBE_BYTES: usize = 64 * 1024;
+
+/// Checks that `dir` has room for a record, by writing one's worth.
+pub fn ensure_writable(dir: &Path) -> anyhow::Result<()> {
+    let probe = dir.join(".room-for-a-record");
+    let written = std::fs::write(&probe, vec![0u8; PROBE_BYTES]);
+    let _ = std::fs::remove_file(&probe);
+    written.with_context(|| {
+        format!(
+            "cannot write in the temporary folder {} (is the disk full?); free some room or point TMPDIR at a folder that has it",
+            dir.display()
+        )
+    })
 }
 
 /// A 128-bit random token, as hex.
