@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod grading;
+pub mod interrupt;
 pub mod manifest;
 pub mod messages;
 pub mod mutants;

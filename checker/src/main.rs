@@ -13,6 +13,11 @@ const CANNOT_GRADE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if let Err(error) = checker::interrupt::install() {
+        eprintln!(
+            "checker: cannot handle Ctrl-C ({error}); an interrupted grading may leave temporary folders"
+        );
+    }
     match commands::run(&cli) {
         Ok(code) => code,
         Err(error) => {

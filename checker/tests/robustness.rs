@@ -248,3 +248,139 @@ fn a_full_temporary_folder_is_an_error_that_says_so() {
     );
     assert!(stderr.contains("is the disk full?"), "{stderr}");
 }
+
+/// Processes alive on this machine whose command line has `needle` as one
+/// of its arguments, or whose working folder is inside `folder`.
+#[cfg(target_os = "linux")]
+fn processes_with(needle: Option<&str>, folder: Option<&Path>) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let proc_dir = entry.path();
+        let Ok(cmdline) = std::fs::read(proc_dir.join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<String> = cmdline
+            .split(|byte| *byte == 0)
+            .map(|arg| String::from_utf8_lossy(arg).into_owned())
+            .collect();
+        let by_arg = needle.is_some_and(|needle| args.iter().any(|arg| arg == needle));
+        let by_folder = folder.is_some_and(|folder| {
+            std::fs::read_link(proc_dir.join("cwd")).is_ok_and(|cwd| cwd.starts_with(folder))
+        });
+        if by_arg || by_folder {
+            found.push(args.join(" "));
+        }
+    }
+    found
+}
+
+/// Children a test leaves running are killed with it, and their open pipes
+/// do not make the checker wait: a `sleep` started by every call once cost
+/// 4 s a test (two pipes waited for one after the other) and stayed behind.
+#[cfg(target_os = "linux")]
+#[test]
+fn children_a_test_leaves_behind_neither_outlive_it_nor_slow_it_down() {
+    let fixture = support::hostile("03-req", "leaves_children");
+    let tree = tree("leaves-children", Base::Solutions, &[("03-req", &fixture)]);
+    let report = grade_json(&[
+        "--task",
+        "3",
+        "--jobs",
+        "1",
+        "--exercises",
+        tree.root.to_str().unwrap(),
+    ]);
+    assert_eq!(task(&report, "03-req")["points"], 25, "{report:#}");
+    // Nine tests, one at a time: 4 s each when every test waited out its
+    // pipes, well under a second each when nothing does.
+    let run_secs = report["timings"]["run_secs"].as_f64().unwrap();
+    assert!(run_secs < 12.0, "the tests took {run_secs} s");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = processes_with(Some("9713"), None);
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "left running: {left:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Ctrl-C (and SIGTERM, as CI sends) in the middle of a grading kills the
+/// running tests and removes the checker's temporary folders.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_grading_leaves_nothing_behind() {
+    use nix::{sys::signal, unistd::Pid};
+    let fixture = support::hostile("02-timing-decorator", "endless_loop");
+    let tree = tree(
+        "interrupted",
+        Base::Solutions,
+        &[("02-timing-decorator", &fixture)],
+    );
+    // Build first, so that the interrupt comes while tests run.
+    let exercises = tree.root.to_str().unwrap();
+    grade_json(&[
+        "--task",
+        "2",
+        "--test-timeout",
+        "1",
+        "--exercises",
+        exercises,
+    ]);
+
+    for interrupt in [signal::Signal::SIGINT, signal::Signal::SIGTERM] {
+        let temporary = tempfile::tempdir().unwrap();
+        let _one = one_grading_at_a_time();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_checker"))
+            .args([
+                "--quiet",
+                "--task",
+                "2",
+                "--test-timeout",
+                "120",
+                "--exercises",
+                exercises,
+            ])
+            .env("TMPDIR", temporary.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until tests are running: processes working in its folders.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while processes_with(None, Some(temporary.path())).is_empty() {
+            assert!(Instant::now() < deadline, "no test started");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        signal::kill(Pid::from_raw(child.id() as i32), interrupt).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "the checker ignored {interrupt}");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(status.code(), Some(130), "{interrupt}");
+        let left: Vec<_> = std::fs::read_dir(temporary.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{interrupt} left {left:?}");
+        // SIGKILL takes effect at once, but a process may take a moment to
+        // leave the process table.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let running = processes_with(None, Some(temporary.path()));
+            if running.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{interrupt} left running: {running:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

@@ -156,10 +156,12 @@ pub fn run(
         .collect())
 }
 
-/// The temporary folders of one run, removed when it ends.
+/// The temporary folders of one run, removed when it ends (or when the
+/// checker is interrupted).
 struct Folders {
     records: tempfile::TempDir,
     work: tempfile::TempDir,
+    _removed_on_interrupt: [crate::interrupt::FolderGuard; 2],
 }
 
 impl Folders {
@@ -170,9 +172,14 @@ impl Folders {
                 .tempdir()
                 .context("cannot create a temporary folder")
         };
+        let (records, work) = (make("checker-records-")?, make("checker-work-")?);
         let folders = Folders {
-            records: make("checker-records-")?,
-            work: make("checker-work-")?,
+            _removed_on_interrupt: [
+                crate::interrupt::FolderGuard::new(records.path()),
+                crate::interrupt::FolderGuard::new(work.path()),
+            ],
+            records,
+            work,
         };
         process::ensure_writable(folders.records.path())?;
         Ok(folders)

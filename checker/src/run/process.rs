@@ -22,8 +22,9 @@ use wait_timeout::ChildExt;
 /// the checker's memory.
 pub const KEPT_OUTPUT_BYTES: usize = 8 * 1024;
 
-/// After the process ends, how long to wait for its pipes to close. Only a
-/// process it started itself can hold them open longer; its output is then cut.
+/// After the process ends, how long to wait for its pipes to close, both
+/// streams together. Only a process it started itself, one that left the
+/// test's process group, can hold them open longer; its output is then cut.
 const PIPE_GRACE: Duration = Duration::from_secs(2);
 
 /// What to run.
@@ -82,6 +83,9 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     let started = Instant::now();
     let mut command = Command::new(invocation.binary);
     super::environment::apply(&mut command);
+    // A group of its own: whatever the test starts is killed with it.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
         .arg(PROTOCOL_FLAG)
         .current_dir(invocation.work_dir)
@@ -90,6 +94,7 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot start {}", invocation.binary.display()))?;
+    let group = crate::interrupt::ProcessGroupGuard::new(child.id());
 
     let mut stdin = child.stdin.take().context("child stdin")?;
     // A process that exits before reading its request closes the pipe; that
@@ -103,6 +108,7 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     let ending = match child.wait_timeout(invocation.timeout)? {
         Some(status) => Ending::Exited(status),
         None => {
+            crate::interrupt::kill_process_group(child.id());
             // Already gone is fine: it ended between the two calls.
             let _ = child.kill();
             child.wait()?;
@@ -110,6 +116,11 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
         }
     };
     let duration = started.elapsed();
+    // Whatever the test started and left running (a `sleep`, a server) goes
+    // now: it must not outlive its test, nor hold the output pipes open.
+    crate::interrupt::kill_process_group(child.id());
+    drop(group);
+    let grace_ends = Instant::now() + PIPE_GRACE;
 
     let record = read_at_most(&record_path, RECORD_LIMIT)
         .and_then(|bytes| Record::parse_for(&bytes, &token));
@@ -121,8 +132,8 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     Ok(Finished {
         record,
         ending,
-        stdout: stdout.collect(),
-        stderr: stderr.collect(),
+        stdout: stdout.collect(grace_ends),
+        stderr: stderr.collect(grace_ends),
         duration,
     })
 }
@@ -196,9 +207,11 @@ fn drain(mut stream: impl Read + Send + 'static) -> Drain {
 }
 
 impl Drain {
-    /// What was read, once the stream ends or [`PIPE_GRACE`] passes.
-    fn collect(self) -> Captured {
-        let _ = self.done.recv_timeout(PIPE_GRACE);
+    /// What was read, once the stream ends or `deadline` passes.
+    fn collect(self, deadline: Instant) -> Captured {
+        let _ = self
+            .done
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()));
         let guard = self
             .kept
             .lock()
@@ -225,7 +238,7 @@ mod tests {
     #[test]
     fn a_flood_is_cut_and_counted() {
         let flood = std::io::repeat(b'x').take(1_000_000);
-        let captured = drain(flood).collect();
+        let captured = drain(flood).collect(Instant::now() + PIPE_GRACE);
         assert_eq!(captured.text.len(), KEPT_OUTPUT_BYTES);
         assert_eq!(captured.omitted_bytes, 1_000_000 - KEPT_OUTPUT_BYTES as u64);
     }
