@@ -51,6 +51,7 @@ impl Grader {
     /// Grades `tasks` of the crates under `crates_root` (canonical).
     pub fn grade(&self, tasks: &[&Task], crates_root: &Path) -> anyhow::Result<Grade> {
         let started = Instant::now();
+        let _workspace = build::lock_workspace(crates_root, &self.paths, self.quiet)?;
         let builds = build::build(&self.manifest, tasks, crates_root, &self.paths, self.quiet)?;
         let built = Instant::now();
         let bar = self.progress_bar();

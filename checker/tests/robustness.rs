@@ -384,3 +384,39 @@ fn an_interrupted_grading_leaves_nothing_behind() {
         }
     }
 }
+
+/// Two checkers grading one folder at once (`watch` in one terminal, a
+/// grading in another) both give the right verdicts, and neither trips over
+/// the other's generated workspace.
+#[test]
+fn two_checkers_at_once_on_one_folder_both_grade_right() {
+    let tree = tree("two-at-once", Base::Solutions, &[]);
+    let exercises = tree.root.to_str().unwrap();
+    // Built once beforehand: the race is over the workspace, not the build.
+    assert_eq!(grade_json(&["--exercises", exercises])["score"], 100);
+
+    let _one = one_grading_at_a_time();
+    for round in 0..3 {
+        let start = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_checker"))
+                .args(["--format", "json", "--exercises", exercises])
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (all, one) = (start(&[]), start(&["--task", "3"]));
+        for (child, expected) in [(all, 100), (one, 25)] {
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "round {round}: {stderr}");
+            assert!(
+                !stderr.contains("error"),
+                "round {round}: cargo complained: {stderr}"
+            );
+            let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            assert_eq!(report["score"], expected, "round {round}: {report:#}");
+        }
+    }
+}

@@ -10,6 +10,8 @@
 mod cargo;
 mod workspace;
 
+use anyhow::Context as _;
+
 use crate::paths::relative_to;
 
 pub use workspace::label_for;
@@ -41,6 +43,41 @@ impl BuildPaths {
             grading: repo.join("target").join("grading"),
         }
     }
+}
+
+/// Held while one grading builds and runs the generated workspace of a
+/// folder of task crates: a second checker grading the same folder (`watch`
+/// in one terminal, a grading in another) waits for it instead of rewriting
+/// the workspace under it. The operating system releases it if the holder dies.
+pub struct WorkspaceLock {
+    _file: std::fs::File,
+}
+
+/// Takes the [`WorkspaceLock`] for `crates_root`, saying on stderr (unless
+/// `quiet`) when it has to wait.
+pub fn lock_workspace(
+    crates_root: &Path,
+    paths: &BuildPaths,
+    quiet: bool,
+) -> anyhow::Result<WorkspaceLock> {
+    let folder = paths.grading.join("workspaces");
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let path = folder.join(format!("{}.lock", workspace::label_for(crates_root)));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    if file.try_lock().is_err() {
+        if !quiet {
+            eprintln!("waiting for another checker that is grading the same folder...");
+        }
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+    }
+    Ok(WorkspaceLock { _file: file })
 }
 
 /// One task's part of a build.
