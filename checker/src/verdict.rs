@@ -116,6 +116,30 @@ pub enum TaskStatus {
 }
 
 impl Grade {
+    /// Replaces the tasks `update` graded again, matched by number, and
+    /// counts the totals anew.
+    pub fn update(&mut self, update: Grade) {
+        for task in update.tasks {
+            if let Some(slot) = self
+                .tasks
+                .iter_mut()
+                .find(|slot| slot.number == task.number)
+            {
+                *slot = task;
+            }
+        }
+        self.count_totals();
+    }
+
+    /// `score`, `max_score`, `bonus` and `max_bonus` from the tasks.
+    fn count_totals(&mut self) {
+        let tasks = &self.tasks;
+        self.score = tasks.iter().map(|task| task.points).sum();
+        self.max_score = tasks.iter().map(|task| task.max_points).sum();
+        self.bonus = tasks.iter().map(|task| task.bonus_points).sum();
+        self.max_bonus = tasks.iter().map(|task| task.max_bonus_points).sum();
+    }
+
     /// Whether every task of the course was graded and passed.
     pub fn complete(&self) -> bool {
         !self.partial
@@ -143,18 +167,20 @@ pub fn judge(
         .zip(runs)
         .map(|(task, runs)| judge_task(task, runs, &graded, repo, lang))
         .collect();
-    Grade {
+    let mut grade = Grade {
         schema_version: SCHEMA_VERSION,
         title: manifest.title.clone(),
         graded,
-        score: tasks.iter().map(|task| task.points).sum(),
-        max_score: tasks.iter().map(|task| task.max_points).sum(),
-        bonus: tasks.iter().map(|task| task.bonus_points).sum(),
-        max_bonus: tasks.iter().map(|task| task.max_bonus_points).sum(),
+        score: 0,
+        max_score: 0,
+        bonus: 0,
+        max_bonus: 0,
         partial: tasks.len() < manifest.tasks.len(),
         timings,
         tasks,
-    }
+    };
+    grade.count_totals();
+    grade
 }
 
 fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: Lang) -> TaskGrade {
@@ -423,6 +449,73 @@ mod tests {
         let grade = judged(failed(true));
         assert_eq!(grade.status, TestStatus::NotStarted);
         assert_eq!(grade.location.as_deref(), Some("exercises/01/src/lib.rs:9"));
+    }
+
+    fn task_grade(number: u32, points: u32, bonus_points: u32) -> TaskGrade {
+        TaskGrade {
+            number,
+            slug: format!("t{number}"),
+            title: String::new(),
+            status: if points == 25 {
+                TaskStatus::Passed
+            } else {
+                TaskStatus::Failing
+            },
+            points,
+            max_points: 25,
+            bonus_points,
+            max_bonus_points: 5,
+            tests_passed: 0,
+            tests_total: 0,
+            file: String::new(),
+            message: None,
+            location: None,
+            duration_secs: 0.0,
+            tests: Vec::new(),
+            first_hint: None,
+        }
+    }
+
+    fn grade_of(tasks: Vec<TaskGrade>) -> Grade {
+        let mut grade = Grade {
+            schema_version: SCHEMA_VERSION,
+            title: String::new(),
+            graded: String::new(),
+            score: 0,
+            max_score: 0,
+            bonus: 0,
+            max_bonus: 0,
+            partial: false,
+            timings: Timings::default(),
+            tasks,
+        };
+        grade.count_totals();
+        grade
+    }
+
+    #[test]
+    fn an_update_replaces_tasks_by_number_and_recounts_score_and_bonus() {
+        let mut grade = grade_of(vec![
+            task_grade(1, 25, 0),
+            task_grade(2, 0, 0),
+            task_grade(3, 10, 0),
+        ]);
+        assert_eq!(
+            (grade.score, grade.max_score, grade.max_bonus),
+            (35, 75, 15)
+        );
+        grade.update(grade_of(vec![task_grade(3, 25, 0), task_grade(2, 20, 5)]));
+        let numbers: Vec<u32> = grade.tasks.iter().map(|task| task.number).collect();
+        assert_eq!(numbers, [1, 2, 3], "tasks keep their places");
+        let points: Vec<u32> = grade.tasks.iter().map(|task| task.points).collect();
+        assert_eq!(points, [25, 20, 25]);
+        assert_eq!((grade.score, grade.bonus), (70, 5));
+        grade.update(grade_of(vec![task_grade(2, 20, 0)]));
+        assert_eq!(
+            (grade.score, grade.bonus),
+            (70, 0),
+            "a lost bonus is counted too"
+        );
     }
 
     #[test]

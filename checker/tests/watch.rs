@@ -6,7 +6,8 @@ mod support;
 
 use std::{
     io::{BufRead as _, BufReader, Write as _},
-    process::{Command, Stdio},
+    path::Path,
+    process::{Child, Command, Stdio},
     sync::mpsc,
     time::{Duration, Instant},
 };
@@ -46,33 +47,99 @@ fn watch_with_poll_does_the_same_without_change_events() {
     watch_once("watch-poll", &["--poll"]);
 }
 
+/// The lines `stream` prints, as they come.
+fn lines_of(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    lines
+}
+
+/// `checker watch` on `tree` with `args`, in English, stdin a pipe; with
+/// the lines of its stdout and stderr.
+fn start_watch(
+    tree: &Path,
+    args: &[&str],
+) -> (Child, mpsc::Receiver<String>, mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["watch", "--lang", "en", "--exercises"])
+        .arg(tree)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = lines_of(child.stdout.take().unwrap());
+    let stderr = lines_of(child.stderr.take().unwrap());
+    (child, stdout, stderr)
+}
+
+/// Types `q` and waits for watch to say goodbye and exit successfully.
+fn quit(child: &mut Child, lines: &mpsc::Receiver<String>) {
+    writeln!(child.stdin.as_mut().unwrap(), "q").unwrap();
+    read_until(lines, "bye");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success());
+            break;
+        }
+        assert!(Instant::now() < deadline, "watch did not exit after q");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The reference solution of task 3, to "solve" it with.
+fn req_solution() -> String {
+    std::fs::read_to_string(repo().join("solutions/03-req/src/lib.rs")).unwrap()
+}
+
+/// A save made while the first grading runs — the long one — is graded as
+/// soon as it ends; it once went unnoticed until the next save.
+#[test]
+fn watch_grades_a_save_made_during_its_first_grading() {
+    // Task 2's tests hang until their limit: the first grading lasts a while.
+    let hang = support::hostile("02-timing-decorator", "endless_loop");
+    let tree = tree(
+        "watch-early-save",
+        Base::PristineStubs,
+        &[("02-timing-decorator", &hang)],
+    );
+    let _one = one_grading_at_a_time();
+    let (mut child, stdout, stderr) = start_watch(&tree.root, &["--test-timeout", "3"]);
+    // Cargo says it finished building: the tests are running now.
+    read_until(&stderr, "Finished");
+    std::fs::write(tree.root.join("03-req/src/lib.rs"), req_solution()).unwrap();
+    let seen = read_until(&stdout, "watching");
+    assert!(
+        seen.contains(" 3  req               0/9      0/25  not started"),
+        "the first grading saw the old file: {seen}"
+    );
+    let regraded = read_until(&stdout, "next:");
+    assert!(
+        regraded.contains(" 3  req               9/9     25/25  passed"),
+        "{regraded}"
+    );
+    quit(&mut child, &stdout);
+}
+
 /// Starts `checker watch` on a fresh tree of stubs, solves task 3 on disk,
 /// and checks the re-grade, a hint, and `q`.
 fn watch_once(name: &str, extra_args: &[&str]) {
     let tree = tree(name, Base::PristineStubs, &[]);
     let state = checker::state::path_for(&repo().canonicalize().unwrap(), &tree.root);
     let _ = std::fs::remove_file(&state);
-    let solution = std::fs::read_to_string(repo().join("solutions/03-req/src/lib.rs")).unwrap();
     let _one = one_grading_at_a_time();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_checker"))
-        .args(["watch", "--quiet", "--lang", "en", "--exercises"])
-        .arg(&tree.root)
-        .args(extra_args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (sender, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if sender.send(line).is_err() {
-                return;
-            }
-        }
-    });
+    let mut args = vec!["--quiet"];
+    args.extend_from_slice(extra_args);
+    let (mut child, lines, _) = start_watch(&tree.root, &args);
 
     let first = read_until(&lines, "watching");
     assert!(
@@ -81,7 +148,7 @@ fn watch_once(name: &str, extra_args: &[&str]) {
     );
 
     // The student solves task 3 and saves.
-    std::fs::write(tree.root.join("03-req/src/lib.rs"), &solution).unwrap();
+    std::fs::write(tree.root.join("03-req/src/lib.rs"), req_solution()).unwrap();
     let regraded = read_until(&lines, "next:");
     assert!(
         regraded.contains("03-req/src/lib.rs changed: grading task 3"),
@@ -96,23 +163,12 @@ fn watch_once(name: &str, extra_args: &[&str]) {
     // Building reads files (cargo reads every Cargo.toml); that is not a
     // change, so nothing more is graded until the next save.
     std::thread::sleep(Duration::from_secs(3));
-    let mut stdin = child.stdin.take().unwrap();
-    writeln!(stdin, "h").unwrap();
+    writeln!(child.stdin.as_mut().unwrap(), "h").unwrap();
     let hint = read_until(&lines, "hint 1 of 3");
     assert!(
         !hint.contains("changed"),
         "re-graded with nothing saved: {hint}"
     );
-    writeln!(stdin, "q").unwrap();
-    read_until(&lines, "bye");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success());
-            break;
-        }
-        assert!(Instant::now() < deadline, "watch did not exit after q");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    quit(&mut child, &lines);
     let _ = std::fs::remove_file(&state);
 }

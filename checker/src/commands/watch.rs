@@ -3,9 +3,13 @@
 //!
 //! File events come from the operating system through `notify` (or, with
 //! `--poll`, from looking every half second, for file systems that send
-//! none), debounced so one save is one re-grade. Keys are read a line at a
-//! time from stdin, so they work in any terminal and from a pipe; when stdin
-//! ends (no terminal at all), watching simply goes on.
+//! none), debounced so one save is one re-grade. Watching starts before the
+//! first grading, so a save made while it runs (it is the long one) is
+//! graded right after. A file counts as changed when its content does: file
+//! systems also report reads, and some keep times to the second or coarser.
+//! Keys are read a line at a time from stdin, so they work in any terminal
+//! and from a pipe; when stdin ends (no terminal at all), watching simply
+//! goes on.
 
 use std::{
     collections::HashMap,
@@ -49,10 +53,8 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
     let all: Vec<&Task> = grader.select_tasks(&[])?;
     let text = context.lang.text();
 
-    let mut grade = grader.grade(&all, &crates_root)?;
-    context.print(&human::render(&grade, false, context.lang))?;
-    let mut focus = first_unpassed(&grade);
-
+    // What the files hold before the first grading: a save during it differs.
+    let mut seen = fingerprints(&crates_root);
     let (sender, events) = mpsc::channel();
     let files = sender.clone();
     let handler = move |result: DebounceEventResult| {
@@ -63,7 +65,10 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let config = Config::default().with_timeout(DEBOUNCE).with_notify_config(
-        notify_debouncer_mini::notify::Config::default().with_poll_interval(POLL_INTERVAL),
+        notify_debouncer_mini::notify::Config::default()
+            .with_poll_interval(POLL_INTERVAL)
+            // Times kept to the second would hide a second save within it.
+            .with_compare_contents(true),
     );
     // Keep the debouncer alive for as long as we watch.
     let _debouncer = if args.poll {
@@ -80,6 +85,10 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
             .watch(&crates_root, RecursiveMode::Recursive)?;
         Box::new(debouncer)
     };
+
+    let mut grade = grader.grade(&all, &crates_root)?;
+    context.print(&human::render(&grade, false, context.lang))?;
+    let mut focus = first_unpassed(&grade);
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines().map_while(Result::ok) {
             if sender.send(Event::Key(line.trim().to_owned())).is_err() {
@@ -88,9 +97,6 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
         }
     });
 
-    // Operating systems also report files being read (cargo reads every
-    // Cargo.toml on each build): only a new modification time is a change.
-    let mut seen = modification_times(&crates_root);
     let shown_root = checker::paths::display(&crates_root, &context.repo);
     context.print(&format!(
         "\n{}\n",
@@ -99,10 +105,13 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
     for event in events {
         match event {
             Event::Files(paths) => {
+                // Operating systems also report files being read (cargo
+                // reads every Cargo.toml on each build): only new content
+                // is a change.
                 let paths: Vec<PathBuf> = paths
                     .into_iter()
                     .filter(|path| {
-                        let now = modified(path);
+                        let now = fingerprint(path);
                         seen.insert(path.clone(), now) != Some(now)
                     })
                     .collect();
@@ -122,7 +131,7 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
                 }
                 let tasks: Vec<&Task> = changed.iter().map(|(task, _)| *task).collect();
                 let update = grader.grade(&tasks, &crates_root)?;
-                merge(&mut grade, update);
+                grade.update(update);
                 let numbers: Vec<u32> = tasks.iter().map(|task| task.number).collect();
                 context.print(&human::render_update(&grade, &numbers, context.lang))?;
                 focus = first_unpassed(&grade);
@@ -182,15 +191,19 @@ fn changed_tasks<'t>(
     changed
 }
 
-/// When `path` was last modified (`None` if it is gone).
-fn modified(path: &Path) -> Option<std::time::SystemTime> {
-    std::fs::metadata(path)
-        .and_then(|meta| meta.modified())
-        .ok()
+/// What `path` holds, in short: its length and a hash of its bytes (`None`
+/// if it is gone or unreadable). Source files are small; reading them is
+/// cheap next to a re-grade.
+fn fingerprint(path: &Path) -> Option<(usize, u64)> {
+    use std::hash::{Hash as _, Hasher as _};
+    let bytes = std::fs::read(path).ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    Some((bytes.len(), hasher.finish()))
 }
 
-/// The modification time of every file under `root`, build output aside.
-fn modification_times(root: &Path) -> HashMap<PathBuf, Option<std::time::SystemTime>> {
+/// The fingerprint of every file under `root`, build output aside.
+fn fingerprints(root: &Path) -> HashMap<PathBuf, Option<(usize, u64)>> {
     let mut times = HashMap::new();
     let mut folders = vec![root.to_path_buf()];
     while let Some(folder) = folders.pop() {
@@ -201,25 +214,11 @@ fn modification_times(root: &Path) -> HashMap<PathBuf, Option<std::time::SystemT
                     folders.push(path);
                 }
             } else {
-                times.insert(path.clone(), modified(&path));
+                times.insert(path.clone(), fingerprint(&path));
             }
         }
     }
     times
-}
-
-/// `grade` with the tasks of `update` replaced, and its score recounted.
-fn merge(grade: &mut Grade, update: Grade) {
-    for task in update.tasks {
-        if let Some(slot) = grade
-            .tasks
-            .iter_mut()
-            .find(|slot| slot.number == task.number)
-        {
-            *slot = task;
-        }
-    }
-    grade.score = grade.tasks.iter().map(|task| task.points).sum();
 }
 
 /// The index of the first task that does not pass, or 0.
