@@ -35,14 +35,38 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// Saves the state at `path`.
+    /// Saves the state at `path`, whole or not at all (written beside it,
+    /// then renamed).
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("cannot create {}", folder.display()))?;
         }
         let text = serde_json::to_string_pretty(self)?;
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        crate::paths::write_if_changed(path, text.as_bytes())
+    }
+
+    /// Loads the state at `path`, lets `change` change it, saves it, and
+    /// returns what `change` returned — all under a lock, so that two
+    /// checkers at once (`hint` in two terminals, `watch`'s `h`) never lose
+    /// each other's update.
+    pub fn update<T>(path: &Path, change: impl FnOnce(&mut State) -> T) -> anyhow::Result<T> {
+        let folder = path.parent().context("a state file has a folder")?;
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        let lock_path = path.with_extension("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot open {}", lock_path.display()))?;
+        lock.lock()
+            .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        let mut state = State::load(path);
+        let result = change(&mut state);
+        state.save(path)?;
+        Ok(result)
     }
 
     /// Shows one more hint of task `number`, which has `available` hints:
@@ -66,6 +90,23 @@ mod tests {
         assert_eq!(state.next_hint(2, 3), 3);
         assert_eq!(state.next_hint(2, 3), 3);
         assert_eq!(state.next_hint(1, 3), 1, "each task counts on its own");
+    }
+
+    #[test]
+    fn updates_at_once_are_all_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let (threads, each) = (8, 25);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    for _ in 0..each {
+                        State::update(&path, |state| state.next_hint(1, usize::MAX)).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(State::load(&path).hints_shown[&1], threads * each);
     }
 
     #[test]

@@ -178,3 +178,25 @@ fn reset_restores_a_changed_bonus_file_too() {
         "// my attribute\n"
     );
 }
+
+#[test]
+fn reset_of_a_deleted_file_restores_it_and_announces_no_backup() {
+    let tree = tree("reset-deleted", Base::Solutions, &[]);
+    let dir = tree.root.to_str().unwrap();
+    let lib = tree.root.join("03-req/src/lib.rs");
+    let backup = tree.root.join("03-req/src/lib.rs.1.bak");
+    let _ = std::fs::remove_file(&backup);
+    std::fs::remove_file(&lib).unwrap();
+
+    let (code, done) = run(&["reset", "3", "--yes", "--exercises", dir]);
+    assert_eq!(code, 0, "{done}");
+    assert!(
+        done.contains("03-req/src/lib.rs was missing; it is the original stub again"),
+        "{done}"
+    );
+    assert!(!done.contains(".bak"), "a backup announced: {done}");
+    assert!(!backup.exists(), "a backup of nothing was made");
+    let pristine =
+        std::fs::read_to_string(repo().join("checker/pristine/03-req/src/lib.rs")).unwrap();
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), pristine);
+}

@@ -33,10 +33,10 @@ pub fn next_hint(context: &Context, task: &Task, crates_root: &Path) -> anyhow::
     let text = context.lang.text();
     anyhow::ensure!(!task.hints.is_empty(), "task {} has no hints", task.number);
     let state_path = state::path_for(&context.repo, crates_root);
-    let mut state = State::load(&state_path);
-    let already = state.hints_shown.get(&task.number).copied().unwrap_or(0);
-    let shown = state.next_hint(task.number, task.hints.len());
-    state.save(&state_path)?;
+    let (already, shown) = State::update(&state_path, |state| {
+        let already = state.hints_shown.get(&task.number).copied().unwrap_or(0);
+        (already, state.next_hint(task.number, task.hints.len()))
+    })?;
 
     let header = fill(
         text.hint_header,
@@ -142,8 +142,13 @@ pub fn reset(context: &Context, args: &ResetArgs) -> anyhow::Result<ExitCode> {
                 ))?;
                 return Ok(ExitCode::from(FELL_SHORT));
             }
+            let question = if exists {
+                text.reset_confirm
+            } else {
+                text.reset_confirm_missing
+            };
             context.print(&fill(
-                text.reset_confirm,
+                question,
                 &[("file", &shown), ("backup", &shown_backup)],
             ))?;
             let mut answer = String::new();
@@ -153,18 +158,25 @@ pub fn reset(context: &Context, args: &ResetArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         }
+        // A missing file has nothing to keep: no backup, and none announced.
         if exists {
             std::fs::copy(&file, &backup)
                 .with_context(|| format!("cannot keep a backup at {}", backup.display()))?;
         }
+        if let Some(folder) = file.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+        }
         std::fs::write(&file, &pristine)
             .with_context(|| format!("cannot write {}", file.display()))?;
+        let done = if exists {
+            text.reset_done
+        } else {
+            text.reset_restored
+        };
         context.print(&format!(
             "{}\n",
-            fill(
-                text.reset_done,
-                &[("file", &shown), ("backup", &shown_backup)]
-            )
+            fill(done, &[("file", &shown), ("backup", &shown_backup)])
         ))?;
     }
     Ok(ExitCode::SUCCESS)
