@@ -165,24 +165,38 @@ pub fn run(context: &Context, args: &WatchArgs) -> anyhow::Result<ExitCode> {
 
 /// The tasks whose source files are among `paths`, each with one of its
 /// changed files. Build output and editors' scratch files do not count.
+///
+/// A task folder may be a link to somewhere else; some systems (macOS's
+/// FSEvents) report a change under the folder the link resolves to, so a
+/// path counts for a task under either name.
 fn changed_tasks<'t>(
     tasks: &[&'t Task],
     crates_root: &Path,
     paths: &[PathBuf],
 ) -> Vec<(&'t Task, PathBuf)> {
+    let task_dirs: Vec<(&Task, Vec<PathBuf>)> = tasks
+        .iter()
+        .map(|task| {
+            let named = crates_root.join(&task.dir);
+            let resolved = dunce::canonicalize(&named).ok();
+            (*task, std::iter::once(named).chain(resolved).collect())
+        })
+        .collect();
     let mut changed: Vec<(&Task, PathBuf)> = Vec::new();
     for path in paths {
-        let Ok(inside) = path.strip_prefix(crates_root) else {
-            continue;
-        };
         let is_source =
             path.extension().is_some_and(|ext| ext == "rs") || path.ends_with("Cargo.toml");
+        let owner = task_dirs.iter().find_map(|(task, dirs)| {
+            dirs.iter()
+                .find_map(|dir| path.strip_prefix(dir).ok())
+                .map(|inside| (task, inside))
+        });
+        let Some((task, inside)) = owner else {
+            continue;
+        };
         if !is_source || inside.components().any(|part| part.as_os_str() == "target") {
             continue;
         }
-        let Some(task) = tasks.iter().find(|task| inside.starts_with(&task.dir)) else {
-            continue;
-        };
         if !changed.iter().any(|(seen, _)| seen.number == task.number) {
             changed.push((task, path.clone()));
         }
@@ -245,4 +259,58 @@ fn focus_line(context: &Context, grade: &Grade, focus: usize) -> String {
             ]
         )
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(number: u32, dir: &str) -> Task {
+        Task {
+            number,
+            slug: dir.to_owned(),
+            title: String::new(),
+            dir: dir.to_owned(),
+            lib: "x".to_owned(),
+            edit: "src/lib.rs".to_owned(),
+            bonus_files: Vec::new(),
+            hints: Vec::new(),
+            tests: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn source_files_count_for_their_task_and_build_output_does_not() {
+        let root = Path::new("/course/exercises");
+        let (one, three) = (task(1, "01-a"), task(3, "03-c"));
+        let tasks = [&one, &three];
+        let changed = changed_tasks(
+            &tasks,
+            root,
+            &[
+                root.join("03-c/src/lib.rs"),
+                root.join("03-c/src/extra.rs"),
+                root.join("01-a/target/debug/build.rs"),
+                root.join("01-a/README.md"),
+                PathBuf::from("/elsewhere/01-a/src/lib.rs"),
+            ],
+        );
+        let numbers: Vec<u32> = changed.iter().map(|(task, _)| task.number).collect();
+        assert_eq!(numbers, [3], "one entry per task, sources only");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_change_reported_under_a_linked_task_folders_target_counts() {
+        let scratch = tempfile::tempdir().unwrap();
+        let real = scratch.path().join("work/03-c");
+        std::fs::create_dir_all(real.join("src")).unwrap();
+        let root = scratch.path().join("exercises");
+        std::fs::create_dir_all(&root).unwrap();
+        std::os::unix::fs::symlink(&real, root.join("03-c")).unwrap();
+        let three = task(3, "03-c");
+        let resolved = dunce::canonicalize(&real).unwrap().join("src/lib.rs");
+        let changed = changed_tasks(&[&three], &root, &[resolved]);
+        assert_eq!(changed.len(), 1);
+    }
 }
