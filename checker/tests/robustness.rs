@@ -11,7 +11,7 @@ use std::{
 };
 
 use checker::mutants::Base;
-use support::{TASKS, checker, grade_json, one_grading_at_a_time, repo, task, tree};
+use support::{checker, grade_json, one_grading_at_a_time, repo, task, tree};
 
 /// Copies the files under `from` into `to`.
 fn copy_tree(from: &Path, to: &Path) {
