@@ -5,13 +5,10 @@
 
 mod support;
 
-use std::{
-    path::{Path, PathBuf},
-    time::{Duration, Instant},
-};
+use std::path::{Path, PathBuf};
 
 use checker::mutants::Base;
-use support::{checker, grade_json, one_grading_at_a_time, repo, task, tree};
+use support::{checker, grade_json, one_grading_at_a_time, repo, tree};
 
 /// Copies the files under `from` into `to`.
 fn copy_tree(from: &Path, to: &Path) {
@@ -280,6 +277,7 @@ fn processes_with(needle: Option<&str>, folder: Option<&Path>) -> Vec<String> {
 #[cfg(target_os = "linux")]
 #[test]
 fn children_a_test_leaves_behind_neither_outlive_it_nor_slow_it_down() {
+    use std::time::{Duration, Instant};
     let fixture = support::hostile("03-req", "leaves_children");
     let tree = tree("leaves-children", Base::Solutions, &[("03-req", &fixture)]);
     let report = grade_json(&[
@@ -290,7 +288,7 @@ fn children_a_test_leaves_behind_neither_outlive_it_nor_slow_it_down() {
         "--exercises",
         tree.root.to_str().unwrap(),
     ]);
-    assert_eq!(task(&report, "03-req")["points"], 25, "{report:#}");
+    assert_eq!(support::task(&report, "03-req")["points"], 25, "{report:#}");
     // Nine tests, one at a time: 4 s each when every test waited out its
     // pipes, well under a second each when nothing does.
     let run_secs = report["timings"]["run_secs"].as_f64().unwrap();
@@ -312,6 +310,7 @@ fn children_a_test_leaves_behind_neither_outlive_it_nor_slow_it_down() {
 #[test]
 fn an_interrupted_grading_leaves_nothing_behind() {
     use nix::{sys::signal, unistd::Pid};
+    use std::time::{Duration, Instant};
     let fixture = support::hostile("02-timing-decorator", "endless_loop");
     let tree = tree(
         "interrupted",
