@@ -289,3 +289,75 @@ pub fn render(verification: &Verification) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use TestStatus::{Failed, NotStarted, Passed};
+
+    fn table() -> TaskTable {
+        TaskTable {
+            number: 1,
+            slug: "x".into(),
+            tests: vec!["a".into(), "b".into(), "c".into()],
+            columns: Vec::new(),
+        }
+    }
+
+    fn problems_of(expect: Expect, statuses: [TestStatus; 3]) -> Vec<String> {
+        let column = Column {
+            label: "m1".into(),
+            description: "the column".into(),
+            expect,
+            statuses: statuses.to_vec(),
+        };
+        column_problems(&table(), &column)
+    }
+
+    #[test]
+    fn the_solution_must_pass_every_test() {
+        assert!(problems_of(Expect::AllPass, [Passed; 3]).is_empty());
+        let problems = problems_of(Expect::AllPass, [Passed, Failed, Passed]);
+        assert_eq!(problems, ["b does not pass on the column"]);
+    }
+
+    #[test]
+    fn a_test_that_passes_on_the_stub_is_a_problem() {
+        assert!(problems_of(Expect::NonePass, [NotStarted, Failed, NotStarted]).is_empty());
+        let problems = problems_of(Expect::NonePass, [NotStarted, Passed, NotStarted]);
+        assert_eq!(problems, ["b passes on the column: it cannot fail"]);
+    }
+
+    #[test]
+    fn a_mistake_must_fail_some_test_and_every_test_it_names() {
+        let fails = |names: &[&str]| Expect::Fails(names.iter().map(|&n| n.into()).collect());
+        assert!(problems_of(fails(&["b"]), [Passed, Failed, Passed]).is_empty());
+        assert_eq!(
+            problems_of(fails(&[]), [Passed; 3]),
+            ["no test catches the column"]
+        );
+        assert_eq!(
+            problems_of(fails(&["a"]), [Passed, Failed, Passed]),
+            ["a should catch the column, and does not"]
+        );
+        assert_eq!(
+            problems_of(fails(&["no_such_test"]), [Failed; 3]),
+            ["no_such_test should catch the column, and does not"]
+        );
+    }
+
+    #[test]
+    fn wrong_cells_are_marked() {
+        let column = Column {
+            label: "stub".into(),
+            description: "the stub".into(),
+            expect: Expect::NonePass,
+            statuses: vec![NotStarted, Passed, Failed],
+        };
+        let marks: Vec<bool> = (0..3)
+            .map(|index| cell_is_wrong(&table(), &column, index))
+            .collect();
+        assert_eq!(marks, [false, true, false]);
+    }
+}

@@ -298,11 +298,29 @@ fn run_one(job: &Job, limit: Duration, folders: &Folders) -> anyhow::Result<Test
         test: job.name.clone(),
     };
     let finished = process::invoke(&folders.invocation(&job.binary, action, limit))?;
-    let recorded = finished.record.and_then(|record| match record.answer {
-        Answer::Outcome { test, outcome } if test == job.name => Some(outcome),
+    Ok(TestRun {
+        outcome: outcome_of(finished.record, &finished.ending, &job.name, limit),
+        duration: finished.duration,
+        stdout: finished.stdout,
+        stderr: finished.stderr,
+    })
+}
+
+/// The outcome of the test `name` from the record its process left (already
+/// checked for its token) and how the process ended. A record that answers
+/// anything but this test's run — another test's outcome, a list — is no
+/// record at all.
+fn outcome_of(
+    record: Option<grading_protocol::Record>,
+    ending: &Ending,
+    name: &str,
+    limit: Duration,
+) -> TestOutcome {
+    let recorded = record.and_then(|record| match record.answer {
+        Answer::Outcome { test, outcome } if test == name => Some(outcome),
         _ => None,
     });
-    let outcome = match (recorded, &finished.ending) {
+    match (recorded, ending) {
         (Some(Outcome::Passed), _) => TestOutcome::Passed,
         (
             Some(Outcome::Failed {
@@ -322,11 +340,95 @@ fn run_one(job: &Job, limit: Duration, folders: &Folders) -> anyhow::Result<Test
         (None, ending) => TestOutcome::Crashed {
             ending: ending.clone(),
         },
-    };
-    Ok(TestRun {
-        outcome,
-        duration: finished.duration,
-        stdout: finished.stdout,
-        stderr: finished.stderr,
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grading_protocol::Record;
+
+    const LIMIT: Duration = Duration::from_secs(7);
+
+    fn record(answer: Answer) -> Option<Record> {
+        Some(Record {
+            token: "t".into(),
+            answer,
+        })
+    }
+
+    fn passed(test: &str) -> Option<Record> {
+        record(Answer::Outcome {
+            test: test.into(),
+            outcome: Outcome::Passed,
+        })
+    }
+
+    #[cfg(unix)]
+    fn exited(code: i32) -> Ending {
+        use std::os::unix::process::ExitStatusExt as _;
+        Ending::Exited(std::process::ExitStatus::from_raw(code << 8))
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_this_tests_own_outcome_counts() {
+        assert_eq!(
+            outcome_of(passed("mine"), &exited(0), "mine", LIMIT),
+            TestOutcome::Passed
+        );
+        assert_eq!(
+            outcome_of(passed("another"), &exited(0), "mine", LIMIT),
+            TestOutcome::Crashed { ending: exited(0) },
+            "another test's pass is no pass"
+        );
+        let list = record(Answer::Tests {
+            names: vec!["mine".into()],
+        });
+        assert_eq!(
+            outcome_of(list, &exited(0), "mine", LIMIT),
+            TestOutcome::Crashed { ending: exited(0) }
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_recorded_failure_keeps_its_message_and_no_record_is_a_crash() {
+        let failed = Outcome::Failed {
+            message: "boom".into(),
+            message_ru: Some("бум".into()),
+            location: Some("src/lib.rs:3".into()),
+            unimplemented: false,
+        };
+        let outcome = outcome_of(
+            record(Answer::Outcome {
+                test: "mine".into(),
+                outcome: failed,
+            }),
+            &exited(101),
+            "mine",
+            LIMIT,
+        );
+        assert!(
+            matches!(&outcome, TestOutcome::Failed { message, message_ru: Some(ru), .. } if message == "boom" && ru == "бум"),
+            "{outcome:?}"
+        );
+        assert_eq!(
+            outcome_of(None, &exited(3), "mine", LIMIT),
+            TestOutcome::Crashed { ending: exited(3) }
+        );
+    }
+
+    #[test]
+    fn no_record_after_the_limit_is_a_time_out_with_that_limit() {
+        assert_eq!(
+            outcome_of(None, &Ending::TimedOut, "mine", LIMIT),
+            TestOutcome::TimedOut { limit: LIMIT }
+        );
+        // A pass recorded just before the kill still counts: it was recorded.
+        assert_eq!(
+            outcome_of(passed("mine"), &Ending::TimedOut, "mine", LIMIT),
+            TestOutcome::Passed
+        );
+    }
 }

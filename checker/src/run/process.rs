@@ -261,6 +261,52 @@ mod tests {
         assert!(finished.stdout.text.contains(PROTOCOL_FLAG));
     }
 
+    /// A stand-in for a suite binary: a script that answers the request it
+    /// reads with a passing record, carrying `token` (`$token` for the
+    /// request's own).
+    #[cfg(unix)]
+    fn answering_script(scratch: &Path, token: &str) -> std::path::PathBuf {
+        let script = scratch.join(format!("answer-{}.sh", token.trim_start_matches('$')));
+        let body = format!(
+            r#"#!/bin/sh
+read -r line
+token=$(printf '%s' "$line" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+path=$(printf '%s' "$line" | sed 's/.*"record_path":"\([^"]*\)".*/\1/')
+printf '{{"token":"%s","answer":{{"kind":"outcome","test":"t","outcome":{{"kind":"passed"}}}}}}' "{token}" > "$path"
+"#
+        );
+        std::fs::write(&script, body).unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        script
+    }
+
+    #[cfg(unix)]
+    fn invoke_script(script: &Path, scratch: &Path) -> Finished {
+        invoke(&Invocation {
+            binary: script,
+            action: Action::Run { test: "t".into() },
+            timeout: Duration::from_secs(10),
+            records: scratch,
+            work_dir: scratch,
+        })
+        .unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_record_is_believed_only_with_the_requests_token() {
+        let scratch = tempfile::tempdir().unwrap();
+        let genuine = invoke_script(&answering_script(scratch.path(), "$token"), scratch.path());
+        assert!(
+            genuine.record.is_some(),
+            "the request's own token is accepted: {genuine:?}"
+        );
+        let forged = answering_script(scratch.path(), "0123456789abcdef0123456789abcdef");
+        let forged = invoke_script(&forged, scratch.path());
+        assert!(forged.record.is_none(), "a forged token: {forged:?}");
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_process_past_its_limit_is_killed() {
