@@ -401,6 +401,28 @@ mod tests {
     }
 
     #[test]
+    fn a_tests_own_limit_wins_until_the_command_line_sets_one() {
+        let text = format!(
+            "{}\n[[task.test]]\nname = \"b\"\npoints = 1\ntimeout_secs = 3\n",
+            ONE_TASK
+        );
+        let mut manifest = load_text(&text).unwrap();
+        let limits: Vec<Duration> = manifest.tasks[0]
+            .tests
+            .iter()
+            .map(|test| manifest.test_timeout(test))
+            .collect();
+        assert_eq!(limits, [Duration::from_secs(1), Duration::from_secs(3)]);
+        manifest.override_test_timeout(Duration::from_secs(9));
+        let limits: Vec<Duration> = manifest.tasks[0]
+            .tests
+            .iter()
+            .map(|test| manifest.test_timeout(test))
+            .collect();
+        assert_eq!(limits, [Duration::from_secs(9); 2]);
+    }
+
+    #[test]
     fn a_test_listed_twice_is_refused() {
         let text = format!("{ONE_TASK}\n[[task.test]]\nname = \"a\"\npoints = 2\n");
         let error = load_text(&text).unwrap_err().to_string();

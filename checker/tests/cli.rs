@@ -106,3 +106,93 @@ fn min_score_met_exits_0() {
         "one task passing is not the whole course: {stdout}"
     );
 }
+
+/// The pristine stubs, as a tree of their own.
+fn stubs() -> String {
+    support::tree("stubs", checker::mutants::Base::PristineStubs, &[])
+        .root
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn verbose_shows_every_failing_test_and_the_default_only_the_first() {
+    let stubs = stubs();
+    let _one = one_grading_at_a_time();
+    let args = ["--quiet", "--task", "3", "--exercises", &stubs];
+    let (_, short) = support::run(&args);
+    assert!(short.contains("--verbose shows them all"), "{short}");
+    let mut verbose_args = args.to_vec();
+    verbose_args.push("--verbose");
+    let (_, verbose) = support::run(&verbose_args);
+    assert!(!verbose.contains("--verbose shows them all"), "{verbose}");
+    assert!(
+        verbose.matches("not yet implemented").count()
+            > short.matches("not yet implemented").count(),
+        "verbose shows more failures:\n{verbose}\n---\n{short}"
+    );
+}
+
+#[test]
+fn colours_come_when_asked_and_never_into_a_file() {
+    let stubs = stubs();
+    let _one = one_grading_at_a_time();
+    let args = ["--quiet", "--task", "3", "--exercises", &stubs];
+    let escape = "\u{1b}[";
+    let coloured = |extra: &[&str], no_color: bool| {
+        let mut command = checker();
+        command.args(args).args(extra);
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    assert!(coloured(&["--color", "always"], false).contains(escape));
+    assert!(!coloured(&["--color", "never"], false).contains(escape));
+    // stdout is a pipe: auto means none, NO_COLOR or not.
+    assert!(!coloured(&[], false).contains(escape));
+    assert!(!coloured(&[], true).contains(escape));
+
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("report.txt");
+    let output = checker()
+        .args(args)
+        .arg("--output")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty(), "the report went to the file");
+    let report = std::fs::read_to_string(&file).unwrap();
+    assert!(report.contains(" 3  req"), "{report}");
+    assert!(!report.contains(escape), "a file gets no colours unasked");
+}
+
+/// Bonus points come on top of the score: they never lift it over
+/// `--min-score`.
+#[test]
+fn min_score_compares_the_score_without_the_bonus() {
+    let _one = one_grading_at_a_time();
+    let output = checker()
+        .args([
+            "--quiet",
+            "--solutions",
+            "--task",
+            "2",
+            "--format",
+            "json",
+            "--min-score",
+            "30",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (report["score"].as_u64(), report["bonus"].as_u64()),
+        (Some(25), Some(5))
+    );
+    assert_eq!(output.status.code(), Some(1), "25 + 5 bonus is not 30");
+}

@@ -212,3 +212,69 @@ fn floods_and_forgeries_change_nothing() {
         }
     }
 }
+
+/// A record planted where records go, passing a test under a made-up token,
+/// is not believed; nor is a record naming another test. One test at a time,
+/// so the only record folder the forger finds is its own test's: without
+/// the token check, `json_body_is_parsed` would pass.
+#[test]
+fn records_forged_into_the_record_folders_are_not_believed() {
+    let forge = hostile("03-req", "forge_records");
+    let planted = [("03-req", &forge)];
+    let tree = tree("forge-records", Base::Solutions, &planted);
+    assert_each_costs_only_its_task(&tree, &planted, &["--jobs", "1"]);
+}
+
+/// A suite binary that does not compile against the student's code costs
+/// only the tests in it (task 2's `not_send.rs`), and one whose every
+/// process dies before `main` — before it can even list its tests — costs
+/// only its own task.
+#[test]
+fn a_suite_binary_that_does_not_build_or_dies_before_main_costs_only_its_tests() {
+    let (demands_send, dies) = (
+        hostile("02-timing-decorator", "demands_send"),
+        hostile("03-req", "dies_at_load"),
+    );
+    let planted = [("02-timing-decorator", &demands_send), ("03-req", &dies)];
+    let tree = tree("suite-binaries", Base::Solutions, &planted);
+    let report = assert_each_costs_only_its_task(&tree, &planted, &[]);
+
+    let timing = task(&report, "02-timing-decorator");
+    assert_eq!(timing["status"], "failing", "{timing:#}");
+    let not_send = test(timing, "works_with_futures_that_are_not_send");
+    assert_eq!(not_send["status"], "not_compiled", "{not_send:#}");
+    for graded in task(&report, "03-req")["tests"].as_array().unwrap() {
+        assert!(
+            graded["message"]
+                .as_str()
+                .unwrap()
+                .contains("exited with status 3"),
+            "{graded:#}"
+        );
+    }
+}
+
+/// A Cargo.toml that cargo cannot resolve stops a whole workspace; the
+/// checker builds that task on its own, reports cargo's words as its compile
+/// error, and grades the rest as usual.
+#[test]
+fn a_broken_cargo_toml_costs_only_its_task() {
+    let tree = tree("broken-manifest", Base::Solutions, &[]);
+    let manifest = tree.root.join("04-site-check/Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[dependencies.no-such-helper]\npath = \"../no-such-helper\"\n");
+    std::fs::write(&manifest, text).unwrap();
+
+    let report = support::grade_json(&["--exercises", tree.root.to_str().unwrap()]);
+    for dir in support::TASKS {
+        let graded = task(&report, dir);
+        if dir == "04-site-check" {
+            assert_eq!(graded["status"], "not_compiled", "{graded:#}");
+            assert_eq!(graded["points"], 0);
+            let message = graded["message"].as_str().unwrap();
+            assert!(message.contains("no-such-helper"), "{message}");
+        } else {
+            assert_eq!(graded["points"], 25, "{graded:#}");
+        }
+    }
+}

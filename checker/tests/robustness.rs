@@ -8,21 +8,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use checker::mutants::Base;
-use support::{checker, grade_json, one_grading_at_a_time, repo, tree};
-
-/// Copies the files under `from` into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use support::{checker, copy_tree, grade_json, one_grading_at_a_time, repo, tree};
 
 /// A checkout's skeleton in `root`: what the checker needs to recognise a
 /// repository and give hints (no build), with task 1's first hint replaced

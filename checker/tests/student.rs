@@ -64,6 +64,23 @@ fn the_solution_opens_only_once_the_task_passes() {
     );
     assert!(!locked.contains("pub async fn req"), "{locked}");
 
+    // Failing, not merely unstarted, is locked too.
+    let mistake = support::suite_mutant("03-req", "ignores_headers");
+    let failing = tree("solution-failing", Base::Solutions, &[("03-req", &mistake)]);
+    let (code, locked) = run(&[
+        "solution",
+        "3",
+        "--quiet",
+        "--exercises",
+        failing.root.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{locked}");
+    assert!(
+        locked.contains("Task 3 does not pass yet (failing)"),
+        "{locked}"
+    );
+    assert!(!locked.contains("pub async fn req"), "{locked}");
+
     let (code, open) = run(&[
         "solution",
         "3",
@@ -198,5 +215,52 @@ fn reset_of_a_deleted_file_restores_it_and_announces_no_backup() {
     assert!(!backup.exists(), "a backup of nothing was made");
     let pristine =
         std::fs::read_to_string(repo().join("checker/pristine/03-req/src/lib.rs")).unwrap();
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), pristine);
+}
+
+/// On a terminal, `reset` asks first: "n" keeps the file, "y" resets it.
+/// Needs `script` (util-linux) for a terminal; skipped, saying so, without.
+#[cfg(unix)]
+#[test]
+fn reset_asks_on_a_terminal_and_does_only_what_it_is_told() {
+    let tree = tree("reset-asks", Base::Solutions, &[]);
+    let lib = tree.root.join("04-site-check/src/lib.rs");
+    let work = std::fs::read_to_string(&lib).unwrap();
+    let _ = std::fs::remove_file(tree.root.join("04-site-check/src/lib.rs.1.bak"));
+    let on_a_terminal = |answer: &str| {
+        let command = format!(
+            "{} reset 4 --lang en --exercises {}",
+            env!("CARGO_BIN_EXE_checker"),
+            tree.root.display()
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        use std::io::Write as _;
+        writeln!(child.stdin.take().unwrap(), "{answer}").unwrap();
+        let output = child.wait_with_output().unwrap();
+        Some(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let Some(declined) = on_a_terminal("n") else {
+        eprintln!("skipped: no `script` to give the checker a terminal");
+        return;
+    };
+    assert!(
+        declined.contains("Put the original stub back"),
+        "{declined}"
+    );
+    assert!(declined.contains("Nothing changed."), "{declined}");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), work);
+
+    let accepted = on_a_terminal("y").unwrap();
+    assert!(
+        accepted.contains("is the original stub again"),
+        "{accepted}"
+    );
+    let pristine =
+        std::fs::read_to_string(repo().join("checker/pristine/04-site-check/src/lib.rs")).unwrap();
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), pristine);
 }

@@ -60,12 +60,22 @@ fn lines_of(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<Strin
     lines
 }
 
+/// A running `checker watch`, killed if a test fails before it quits.
+struct Watch(Child);
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `checker watch` on `tree` with `args`, in English, stdin a pipe; with
 /// the lines of its stdout and stderr.
 fn start_watch(
     tree: &Path,
     args: &[&str],
-) -> (Child, mpsc::Receiver<String>, mpsc::Receiver<String>) {
+) -> (Watch, mpsc::Receiver<String>, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_checker"))
         .args(["watch", "--lang", "en", "--exercises"])
         .arg(tree)
@@ -77,11 +87,11 @@ fn start_watch(
         .unwrap();
     let stdout = lines_of(child.stdout.take().unwrap());
     let stderr = lines_of(child.stderr.take().unwrap());
-    (child, stdout, stderr)
+    (Watch(child), stdout, stderr)
 }
 
 /// Types `q` and waits for watch to say goodbye and exit successfully.
-fn quit(child: &mut Child, lines: &mpsc::Receiver<String>) {
+fn quit(Watch(child): &mut Watch, lines: &mpsc::Receiver<String>) {
     writeln!(child.stdin.as_mut().unwrap(), "q").unwrap();
     read_until(lines, "bye");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -163,8 +173,31 @@ fn watch_once(name: &str, extra_args: &[&str]) {
     // Building reads files (cargo reads every Cargo.toml); that is not a
     // change, so nothing more is graded until the next save.
     std::thread::sleep(Duration::from_secs(3));
-    writeln!(child.stdin.as_mut().unwrap(), "h").unwrap();
-    let hint = read_until(&lines, "hint 1 of 3");
+    writeln!(child.0.stdin.as_mut().unwrap(), "h").unwrap();
+    // Task 3 passes now: the hint is the first unpassed task's, task 1's.
+    let hint = read_until(&lines, "Task 1, hint 1 of 3:");
+    assert!(
+        hint.contains("Calling an async fn does not run it"),
+        "not task 1's first hint: {hint}"
+    );
+    // The other keys: the next task, a key it does not know, all again.
+    let stdin = child.0.stdin.as_mut().unwrap();
+    writeln!(stdin, "n").unwrap();
+    let next = read_until(&lines, "now: task");
+    assert!(
+        next.contains("now: task 2 (timing-decorator), not started"),
+        "{next}"
+    );
+    writeln!(stdin, "h").unwrap();
+    read_until(&lines, "Task 2, hint 1 of 3:");
+    writeln!(stdin, "zzz").unwrap();
+    read_until(&lines, "keys: h hint, n next task, r re-grade all, q quit");
+    writeln!(stdin, "r").unwrap();
+    let all = read_until(&lines, " 4  site-check");
+    assert!(
+        all.contains("async-exercises — 25/100") && all.contains(" 1  async-rewrite"),
+        "r re-grades every task: {all}"
+    );
     assert!(
         !hint.contains("changed"),
         "re-graded with nothing saved: {hint}"

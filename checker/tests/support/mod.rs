@@ -5,7 +5,9 @@
 
 use std::{
     path::{Path, PathBuf},
+    process::{Output, Stdio},
     sync::{Mutex, MutexGuard},
+    time::{Duration, Instant},
 };
 
 use assert_cmd::Command;
@@ -55,14 +57,58 @@ pub fn run(args: &[&str]) -> (i32, String) {
     )
 }
 
-/// Grades with `args` and returns the JSON report, asserting exit status 0.
+/// The longest one grading may take in these tests: a new tree's first
+/// grading compiles its four crates and links every suite (about a minute on
+/// two busy cores), and the hostile fixtures' hangs add at most a few test
+/// limits. A checker that fails to kill a test would run past it.
+pub const GRADING_BOUND: Duration = Duration::from_secs(300);
+
+/// Runs `command`, killing it and failing the test if it takes longer than
+/// [`GRADING_BOUND`]; returns its output.
+pub fn output_within_bound(command: &mut std::process::Command) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let read = |mut stream: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stream.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let (stdout, stderr) = (read(Box::new(stdout)), read(Box::new(stderr)));
+    let deadline = Instant::now() + GRADING_BOUND;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{command:?} ran past {GRADING_BOUND:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+/// Grades with `args` and returns the JSON report, asserting exit status 0
+/// within [`GRADING_BOUND`].
 pub fn grade_json(args: &[&str]) -> serde_json::Value {
     let _one = one_grading_at_a_time();
-    let output = checker()
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_checker"));
+    command
+        .env("LC_ALL", "C")
         .args(["--quiet", "--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
+        .args(args);
+    let output = output_within_bound(&mut command);
     assert!(
         output.status.success(),
         "checker {args:?} failed: {}\n{}",
@@ -130,9 +176,10 @@ pub fn tree(name: &str, base: Base, plantings: &[(&str, &Mutant)]) -> Tree {
     Tree::make(&root, &repo(), &manifest, base, &plantings).unwrap()
 }
 
-/// Grades `tree` with `extra_args`, checks that each planted task fails the
-/// tests its fixture names while every other task keeps all its points, and
-/// returns the report.
+/// Grades `tree` with `extra_args` and checks that each planted task fails
+/// exactly the tests its fixture names (the others pass: misbehaviour in one
+/// place costs nothing elsewhere), while every other task keeps all its
+/// points and its bonus; returns the report.
 pub fn assert_each_costs_only_its_task(
     tree: &Tree,
     planted: &[(&str, &Mutant)],
@@ -151,19 +198,50 @@ pub fn assert_each_costs_only_its_task(
                     mutant.description
                 );
                 for name in &mutant.fails {
+                    test(graded, name); // names a test that exists
+                }
+                for graded_test in graded["tests"].as_array().unwrap() {
+                    let name = graded_test["name"].as_str().unwrap();
+                    let passed = graded_test["status"] == "passed";
+                    let named = mutant.fails.iter().any(|fails| fails == name);
                     assert_ne!(
-                        test(graded, name)["status"],
-                        "passed",
-                        "task {dir} ({}): {name} passed",
-                        mutant.description
+                        passed,
+                        named,
+                        "task {dir} ({}): {name} {}: {graded_test:#}",
+                        mutant.description,
+                        if named {
+                            "passed though the fixture names it"
+                        } else {
+                            "did not pass though the fixture leaves it alone"
+                        }
                     );
                 }
             }
-            None => assert_eq!(
-                graded["points"], 25,
-                "untouched task {dir} lost points: {graded:#}"
-            ),
+            None => {
+                assert_eq!(
+                    graded["points"], 25,
+                    "untouched task {dir} lost points: {graded:#}"
+                );
+                assert_eq!(
+                    graded["bonus_points"], graded["max_bonus_points"],
+                    "untouched task {dir} lost its bonus: {graded:#}"
+                );
+            }
         }
     }
     report
+}
+
+/// Copies the files under `from` into `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
