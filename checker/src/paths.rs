@@ -78,11 +78,18 @@ pub fn write_if_changed(path: &Path, content: &[u8]) -> anyhow::Result<()> {
     if std::fs::read(path).is_ok_and(|existing| existing == content) {
         return Ok(());
     }
-    // Write beside and rename, so a concurrent checker never reads half a file.
-    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&temporary, content)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path)
+    // Write beside, under a name no other writer uses, and rename: a
+    // concurrent reader never sees half a file, and two writers (threads
+    // included) never write into each other's.
+    let folder = path
+        .parent()
+        .with_context(|| format!("{} has no folder", path.display()))?;
+    let mut temporary = tempfile::NamedTempFile::new_in(folder)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::io::Write::write_all(&mut temporary, content)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temporary
+        .persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

@@ -118,20 +118,25 @@ fn stubs() -> String {
 
 #[test]
 fn verbose_shows_every_failing_test_and_the_default_only_the_first() {
-    let stubs = stubs();
+    // Exits mid-test: eight of task 3's tests fail, each saying so.
+    let exits = support::hostile("03-req", "process_exit");
+    let tree = support::tree(
+        "verbose",
+        checker::mutants::Base::Solutions,
+        &[("03-req", &exits)],
+    );
+    let dir = tree.root.to_str().unwrap();
     let _one = one_grading_at_a_time();
-    let args = ["--quiet", "--task", "3", "--exercises", &stubs];
+    let args = ["--quiet", "--task", "3", "--exercises", dir];
     let (_, short) = support::run(&args);
     assert!(short.contains("--verbose shows them all"), "{short}");
     let mut verbose_args = args.to_vec();
     verbose_args.push("--verbose");
     let (_, verbose) = support::run(&verbose_args);
     assert!(!verbose.contains("--verbose shows them all"), "{verbose}");
-    assert!(
-        verbose.matches("not yet implemented").count()
-            > short.matches("not yet implemented").count(),
-        "verbose shows more failures:\n{verbose}\n---\n{short}"
-    );
+    let exited = "exited with status 0";
+    assert_eq!(short.matches(exited).count(), 1, "{short}");
+    assert_eq!(verbose.matches(exited).count(), 8, "{verbose}");
 }
 
 #[test]

@@ -16,18 +16,16 @@ const HANGING: [&str; 4] = [
     "errors_pass_through",
 ];
 
-fn hanging_tree() -> checker::mutants::Tree {
+/// A tree of its own for each test (`name`), so that tests running at once
+/// do not grade each other's.
+fn hanging_tree(name: &str) -> checker::mutants::Tree {
     let endless = hostile("02-timing-decorator", "endless_loop");
-    tree(
-        "limits",
-        Base::Solutions,
-        &[("02-timing-decorator", &endless)],
-    )
+    tree(name, Base::Solutions, &[("02-timing-decorator", &endless)])
 }
 
 #[test]
 fn jobs_bounds_the_tests_that_run_at_once() {
-    let tree = hanging_tree();
+    let tree = hanging_tree("limits-jobs");
     let exercises = tree.root.to_str().unwrap();
     let run_secs = |jobs: &str| {
         let report = grade_json(&[
@@ -60,7 +58,7 @@ fn jobs_bounds_the_tests_that_run_at_once() {
 /// and say why; the run ends soon after the limit.
 #[test]
 fn a_task_out_of_time_skips_its_remaining_tests() {
-    let tree = hanging_tree();
+    let tree = hanging_tree("limits-task");
     let scratch = tempfile::tempdir().unwrap();
     let suites = scratch.path().join("suites");
     support::copy_tree(&support::repo().join("checker/suites"), &suites);
