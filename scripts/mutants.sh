@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Mutation testing of the checker: cargo-mutants plants small bugs in the
+# modules that decide grades, one at a time, and runs the tests that cover
+# them; a mutant the tests do not catch ("missed") is a hole in the tests.
+#
+# Two phases, so that the whole run stays well under 30 minutes on 2 cores:
+#   1. the grading logic — verdicts and points, running tests and checking
+#      records and tokens, the manifest, verify — against the checker's unit
+#      tests (seconds per mutant);
+#   2. the student commands (`hint`/`solution`/`reset`, `watch`) against the
+#      end-to-end tests that drive them.
+#
+# Usage: scripts/mutants.sh [1|2]   (both phases by default)
+# Needs cargo-mutants (`cargo install cargo-mutants --locked`). Not part of
+# CI: its figures go into the closing notes. Results: mutants.out/phase-N/.
+set -euo pipefail
+cd "$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)"
+
+if ! cargo mutants --version >/dev/null 2>&1; then
+    echo "cargo-mutants is not installed: cargo install cargo-mutants --locked" >&2
+    exit 2
+fi
+
+phases=${1:-"1 2"}
+status=0
+for phase in $phases; do
+    case $phase in
+        1)
+            files=(-f checker/src/verdict.rs -f 'checker/src/run/*.rs'
+                   -f checker/src/manifest.rs -f checker/src/verify.rs)
+            tests=(--lib)
+            ;;
+        2)
+            files=(-f checker/src/commands/student.rs -f checker/src/commands/watch.rs)
+            tests=(--bins --test student --test watch)
+            ;;
+        *) echo "usage: $0 [1|2]" >&2; exit 2 ;;
+    esac
+    echo "== phase $phase: ${files[*]}"
+    start=$(date +%s)
+    cargo mutants --package checker "${files[@]}" --output "mutants.out/phase-$phase" \
+        --timeout 300 -- "${tests[@]}" || status=$?
+    echo "== phase $phase took $(( $(date +%s) - start )) s"
+done
+exit "$status"
