@@ -423,6 +423,35 @@ mod tests {
     }
 
     #[test]
+    fn tasks_count_bonus_points_apart_and_name_every_file_students_edit() {
+        let with_bonus = ONE_TASK.replace(
+            "edit = \"src/lib.rs\"",
+            "edit = \"src/lib.rs\"\nbonus_files = [\"macros/src/lib.rs\"]\nhints = [{ en = \"look\", ru = \"смотри\" }]",
+        );
+        let text =
+            format!("{with_bonus}\n[[task.test]]\nname = \"extra\"\npoints = 5\nbonus = true\n");
+        let manifest = load_text(&text).unwrap();
+        let task = manifest.task(1).unwrap();
+        assert_eq!((task.max_points(), task.max_bonus_points()), (1, 5));
+        let files: Vec<&str> = task.edited_files().collect();
+        assert_eq!(files, ["src/lib.rs", "macros/src/lib.rs"]);
+        assert_eq!(task.hints[0].get(Lang::En), "look");
+        assert_eq!(task.hints[0].get(Lang::Ru), "смотри");
+        let error = manifest.task(2).unwrap_err().to_string();
+        assert_eq!(error, "there is no task 2; the tasks are 1");
+    }
+
+    #[test]
+    fn identifiers_are_what_rust_accepts() {
+        for good in ["req", "_private", "a1", "requests_run_at_once"] {
+            assert!(is_identifier(good), "{good}");
+        }
+        for bad in ["", "1a", "my-lib", "a b", "é"] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_test_listed_twice_is_refused() {
         let text = format!("{ONE_TASK}\n[[task.test]]\nname = \"a\"\npoints = 2\n");
         let error = load_text(&text).unwrap_err().to_string();

@@ -518,6 +518,253 @@ mod tests {
         );
     }
 
+    /// A task of three required tests worth 1, 2 and 4 points and a bonus
+    /// test worth 8, judged on `outcomes` (in that order).
+    fn judged_task(outcomes: [TestOutcome; 4], lang: Lang) -> TaskGrade {
+        let spec = |name: &str, points, bonus| TestSpec {
+            name: name.into(),
+            points,
+            timeout_secs: None,
+            about: None,
+            bonus,
+        };
+        let task = Task {
+            number: 7,
+            slug: "seven".into(),
+            title: "Seven".into(),
+            dir: "07-seven".into(),
+            lib: "seven".into(),
+            edit: "src/lib.rs".into(),
+            bonus_files: Vec::new(),
+            hints: Vec::new(),
+            tests: vec![
+                spec("one", 1, false),
+                spec("two", 2, false),
+                spec("four", 4, false),
+                spec("eight", 8, true),
+            ],
+        };
+        let runs = outcomes.into_iter().map(run).collect();
+        judge_task(&task, runs, "exercises", Path::new("/repo"), lang)
+    }
+
+    fn failure(message: &str) -> TestOutcome {
+        TestOutcome::Failed {
+            message: message.into(),
+            message_ru: Some(format!("ru: {message}")),
+            location: Some("/repo/exercises/07-seven/src/lib.rs:3".into()),
+            unimplemented: false,
+        }
+    }
+
+    fn not_compiled() -> TestOutcome {
+        TestOutcome::NotCompiled {
+            error: "error[E0308]: mismatched types".into(),
+        }
+    }
+
+    #[test]
+    fn a_task_passes_on_its_required_tests_and_the_bonus_counts_apart() {
+        use TestOutcome::Passed as P;
+        let task = judged_task([P, P, P, failure("no bonus")], Lang::En);
+        assert_eq!(task.status, TaskStatus::Passed);
+        assert_eq!((task.points, task.max_points), (7, 7));
+        assert_eq!((task.bonus_points, task.max_bonus_points), (0, 8));
+        assert_eq!((task.tests_passed, task.tests_total), (3, 3));
+        assert_eq!((task.message, task.location), (None, None));
+        assert_eq!(task.file, "exercises/07-seven/src/lib.rs");
+        assert!(
+            (task.duration_secs - 0.020).abs() < 1e-9,
+            "four tests of 5 ms"
+        );
+
+        let task = judged_task([P, P, P, P], Lang::En);
+        assert_eq!((task.points, task.bonus_points), (7, 8));
+    }
+
+    #[test]
+    fn a_task_fails_on_its_first_failing_test_with_its_name_and_place() {
+        use TestOutcome::Passed as P;
+        let task = judged_task([P, failure("wrong"), failure("later"), P], Lang::En);
+        assert_eq!(task.status, TaskStatus::Failing);
+        assert_eq!((task.points, task.bonus_points), (1, 8));
+        assert_eq!(task.tests_passed, 1);
+        assert_eq!(task.message.as_deref(), Some("two: wrong"));
+        assert_eq!(
+            task.location.as_deref(),
+            Some("exercises/07-seven/src/lib.rs:3")
+        );
+        let russian = judged_task([P, failure("wrong"), P, P], Lang::Ru);
+        assert_eq!(russian.message.as_deref(), Some("two: ru: wrong"));
+        // A crash has no message of its own: the task says which test failed.
+        let crashed = TestOutcome::TimedOut {
+            limit: Duration::from_secs(2),
+        };
+        let task = judged_task([P, P, crashed, P], Lang::En);
+        assert!(
+            task.message.as_deref().unwrap().starts_with("four: "),
+            "{:?}",
+            task.message
+        );
+    }
+
+    #[test]
+    fn a_task_is_not_started_only_while_every_required_test_hits_todo() {
+        let todo = || failed(true);
+        let task = judged_task([todo(), todo(), todo(), TestOutcome::Passed], Lang::En);
+        assert_eq!(task.status, TaskStatus::NotStarted);
+        assert_eq!(
+            task.message.as_deref(),
+            Some("not yet implemented: run_all")
+        );
+        assert_eq!(task.location.as_deref(), Some("exercises/01/src/lib.rs:9"));
+
+        let task = judged_task([todo(), TestOutcome::Passed, todo(), todo()], Lang::En);
+        assert_eq!(task.status, TaskStatus::Failing);
+        // The first unpassed test is todo!(): its message is shown as it is.
+        assert_eq!(
+            task.message.as_deref(),
+            Some("not yet implemented: run_all")
+        );
+    }
+
+    #[test]
+    fn a_task_does_not_compile_only_when_no_required_test_could_run() {
+        let task = judged_task(
+            [
+                not_compiled(),
+                not_compiled(),
+                not_compiled(),
+                TestOutcome::Passed,
+            ],
+            Lang::En,
+        );
+        assert_eq!(task.status, TaskStatus::NotCompiled);
+        assert_eq!(task.points, 0);
+        assert_eq!(
+            task.message.as_deref(),
+            Some("error[E0308]: mismatched types")
+        );
+        assert_eq!(task.location, None);
+
+        let task = judged_task(
+            [
+                not_compiled(),
+                TestOutcome::Passed,
+                not_compiled(),
+                not_compiled(),
+            ],
+            Lang::En,
+        );
+        assert_eq!(task.status, TaskStatus::Failing);
+    }
+
+    #[test]
+    fn a_grading_of_some_tasks_is_partial_and_counts_only_them() {
+        let task = Task {
+            number: 7,
+            slug: "seven".into(),
+            title: "Seven".into(),
+            dir: "07-seven".into(),
+            lib: "seven".into(),
+            edit: "src/lib.rs".into(),
+            bonus_files: Vec::new(),
+            hints: Vec::new(),
+            tests: vec![spec()],
+        };
+        let mut other = task.clone();
+        other.number = 8;
+        let manifest = Manifest {
+            suites_dir: "/suites".into(),
+            title: "course".into(),
+            limits: crate::manifest::Limits {
+                test_timeout: Duration::from_secs(1),
+                task_timeout: Duration::from_secs(1),
+            },
+            dependencies: toml::Table::new(),
+            tasks: vec![task.clone(), other.clone()],
+        };
+        let judge_these = |tasks: &[&Task]| {
+            let runs = tasks
+                .iter()
+                .map(|_| vec![run(TestOutcome::Passed)])
+                .collect();
+            let root = Path::new("/repo/exercises");
+            judge(
+                &manifest,
+                tasks,
+                runs,
+                root,
+                Path::new("/repo"),
+                Timings::default(),
+                Lang::En,
+            )
+        };
+        let one = judge_these(&[&task]);
+        assert!(one.partial);
+        assert_eq!((one.score, one.max_score), (3, 3));
+        assert_eq!(one.graded, "exercises");
+        let both = judge_these(&[&task, &other]);
+        assert!(!both.partial);
+        assert_eq!((both.score, both.max_score), (6, 6));
+    }
+
+    #[test]
+    fn a_grade_is_complete_only_when_every_task_of_the_course_passed() {
+        let passed = grade_of(vec![task_grade(1, 25, 0), task_grade(2, 25, 0)]);
+        assert!(passed.complete());
+        let failing = grade_of(vec![task_grade(1, 25, 0), task_grade(2, 20, 0)]);
+        assert!(!failing.complete());
+        let mut partial = passed.clone();
+        partial.partial = true;
+        assert!(!partial.complete(), "one task passing is not the course");
+    }
+
+    #[test]
+    fn only_failures_show_what_was_printed() {
+        let printed = |outcome| {
+            let mut run = run(outcome);
+            run.stdout.text = "hello\n".into();
+            judge_test(&spec(), run, Path::new("/repo"), Lang::En).output
+        };
+        assert_eq!(printed(TestOutcome::Passed), None);
+        assert_eq!(
+            printed(failed(false)).as_deref(),
+            Some("--- stdout ---\nhello\n")
+        );
+    }
+
+    #[test]
+    fn time_limits_are_said_in_seconds() {
+        let grade = judged(TestOutcome::TimedOut {
+            limit: Duration::from_millis(2500),
+        });
+        assert_eq!(grade.status, TestStatus::TimedOut);
+        assert!(grade.message.unwrap().contains("2.5 s"));
+        let skipped = judged(TestOutcome::Skipped {
+            task_limit: Duration::from_secs(60),
+        });
+        assert_eq!(skipped.status, TestStatus::TimedOut);
+        assert!(skipped.message.unwrap().contains("their 60 s already"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn signals_are_named() {
+        use std::os::unix::process::ExitStatusExt as _;
+        let ended = |raw| {
+            let outcome = TestOutcome::Crashed {
+                ending: crate::run::Ending::Exited(std::process::ExitStatus::from_raw(raw)),
+            };
+            judged(outcome).message.unwrap()
+        };
+        assert!(ended(6).contains("aborted (SIGABRT)"));
+        assert!(ended(9).contains("killed (SIGKILL)"));
+        assert!(ended(11).contains("crashed (SIGSEGV)"));
+        assert!(ended(15).contains("15"), "{}", ended(15));
+        assert!(ended(3 << 8).contains("exited with status 3"));
+    }
+
     #[test]
     fn cut_output_carries_a_note() {
         let stdout = Captured {
@@ -528,5 +775,21 @@ mod tests {
         assert!(text.starts_with("--- stdout ---\nxxxxxxxxxx\n"));
         assert!(text.contains("90 more bytes"));
         assert!(printed(&Captured::default(), &Captured::default()).is_none());
+        // Nothing kept, but something dropped: the note alone still shows.
+        let dropped = Captured {
+            text: String::new(),
+            omitted_bytes: 5,
+        };
+        let text = printed(&Captured::default(), &dropped).unwrap();
+        assert_eq!(text, "--- stderr ---\n\n[... 5 more bytes not kept]\n");
+        // A stream that was kept whole carries no note.
+        let whole = Captured {
+            text: "all\n".into(),
+            omitted_bytes: 0,
+        };
+        assert_eq!(
+            printed(&whole, &Captured::default()).unwrap(),
+            "--- stdout ---\nall\n"
+        );
     }
 }

@@ -347,6 +347,59 @@ mod tests {
         );
     }
 
+    fn column_of(label: &str, expect: Expect, statuses: [TestStatus; 3]) -> Column {
+        Column {
+            label: label.into(),
+            description: format!("the {label}"),
+            expect,
+            statuses: statuses.to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_table_marks_wrong_cells_and_the_verdict_counts_tests_and_mutants() {
+        let mut table = table();
+        table.columns = vec![
+            column_of("solution", Expect::AllPass, [Passed; 3]),
+            column_of("stub", Expect::NonePass, [NotStarted, Failed, NotStarted]),
+            column_of(
+                "m1",
+                Expect::Fails(vec!["b".into()]),
+                [Passed, Failed, Passed],
+            ),
+        ];
+        let ok = Verification {
+            tables: vec![table.clone()],
+            problems: Vec::new(),
+        };
+        let text = render(&ok);
+        assert!(text.starts_with("task 1 (x)\n"), "{text}");
+        assert!(
+            text.contains("  m1: the m1\n"),
+            "the mutant is described: {text}"
+        );
+        assert!(!text.contains('!'), "{text}");
+        assert!(
+            text.ends_with(
+                "verify: ok — 3 tests pass on the solutions and fail on the stubs; 1 mutants are judged right\n"
+            ),
+            "{text}"
+        );
+
+        table.columns[1].statuses[1] = Passed;
+        let problems = column_problems(&table, &table.columns[1]);
+        let wrong = Verification {
+            tables: vec![table],
+            problems,
+        };
+        let text = render(&wrong);
+        assert!(text.contains("!pass"), "{text}");
+        assert!(
+            text.contains("verify: 1 problems\n  ! b passes on the stub: it cannot fail"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn wrong_cells_are_marked() {
         let column = Column {
@@ -355,9 +408,20 @@ mod tests {
             expect: Expect::NonePass,
             statuses: vec![NotStarted, Passed, Failed],
         };
-        let marks: Vec<bool> = (0..3)
-            .map(|index| cell_is_wrong(&table(), &column, index))
-            .collect();
-        assert_eq!(marks, [false, true, false]);
+        let marks = |column: &Column| -> Vec<bool> {
+            (0..3)
+                .map(|index| cell_is_wrong(&table(), column, index))
+                .collect()
+        };
+        assert_eq!(marks(&column), [false, true, false]);
+        let solution = column_of("solution", Expect::AllPass, [Passed, Failed, Passed]);
+        assert_eq!(marks(&solution), [false, true, false]);
+        // A mistake's cell is wrong only where a test it names passes.
+        let mistake = column_of(
+            "m1",
+            Expect::Fails(vec!["a".into(), "b".into()]),
+            [Passed, Failed, Passed],
+        );
+        assert_eq!(marks(&mistake), [true, false, false]);
     }
 }

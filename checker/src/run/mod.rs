@@ -419,6 +419,176 @@ mod tests {
         );
     }
 
+    /// A stand-in suite binary: lists `good`, `bad` and `hangs` (and
+    /// `extra` if `also` says so), passes `good`, fails `bad`, and never
+    /// finishes `hangs`. A shell script that speaks the protocol.
+    #[cfg(unix)]
+    fn fake_suite(folder: &std::path::Path, name: &str, listed: &str) -> crate::build::SuiteBinary {
+        let path = folder.join(name);
+        let answer = |answer: &str| {
+            format!(r#"printf '{{"token":"%s","answer":{answer}}}' "$token" > "$path""#)
+        };
+        let body = format!(
+            r#"#!/bin/sh
+read -r line
+token=$(printf '%s' "$line" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+path=$(printf '%s' "$line" | sed 's/.*"record_path":"\([^"]*\)".*/\1/')
+case "$line" in
+  *'"kind":"list"'*) {list} ;;
+  *'"test":"good"'*) {good} ;;
+  *'"test":"bad"'*) {bad} ;;
+  *'"test":"hangs"'*) exec sleep 30 ;;
+esac
+"#,
+            list = answer(&format!(r#"{{"kind":"tests","names":[{listed}]}}"#)),
+            good = answer(r#"{"kind":"outcome","test":"good","outcome":{"kind":"passed"}}"#),
+            bad = answer(
+                r#"{"kind":"outcome","test":"bad","outcome":{"kind":"failed","message":"no","location":null,"unimplemented":false}}"#
+            ),
+        );
+        std::fs::write(&path, body).unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        crate::build::SuiteBinary {
+            name: name.into(),
+            path,
+        }
+    }
+
+    /// A manifest of one task with the tests `names`; `hangs` may run 1 s.
+    fn manifest_of(names: &[&str]) -> Manifest {
+        let tests = names
+            .iter()
+            .map(|name| crate::manifest::TestSpec {
+                name: (*name).into(),
+                points: 1,
+                about: None,
+                bonus: false,
+                timeout_secs: (*name == "hangs").then_some(1),
+            })
+            .collect();
+        Manifest {
+            suites_dir: "/suites".into(),
+            title: "t".into(),
+            limits: crate::manifest::Limits {
+                test_timeout: Duration::from_secs(20),
+                task_timeout: Duration::from_secs(60),
+            },
+            dependencies: toml::Table::new(),
+            tasks: vec![Task {
+                number: 1,
+                slug: "x".into(),
+                title: "X".into(),
+                dir: "01-x".into(),
+                lib: "x".into(),
+                edit: "src/lib.rs".into(),
+                bonus_files: Vec::new(),
+                hints: Vec::new(),
+                tests,
+            }],
+        }
+    }
+
+    #[cfg(unix)]
+    fn run_fake(manifest: &Manifest, build: TaskBuild) -> anyhow::Result<Vec<TestOutcome>> {
+        let tasks: Vec<&Task> = manifest.tasks.iter().collect();
+        let seen = Mutex::new(Vec::new());
+        let runs = run(manifest, &tasks, &[build], 4, &|done, total| {
+            seen.lock().unwrap().push((done, total));
+        })?;
+        // Progress starts at 0 and ends with every started test finished.
+        let seen = seen.into_inner().unwrap();
+        let (first, last) = (seen[0], seen[seen.len() - 1]);
+        assert_eq!((first.0, last.0), (0, last.1), "{seen:?}");
+        Ok(runs.into_iter().flatten().map(|run| run.outcome).collect())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn each_test_runs_in_its_binary_and_is_judged_on_its_own_record() {
+        let scratch = tempfile::tempdir().unwrap();
+        let suite = fake_suite(scratch.path(), "grading", r#""good","bad","hangs""#);
+        let manifest = manifest_of(&["good", "bad", "hangs"]);
+        let build = TaskBuild {
+            binaries: vec![suite],
+            compile_error: None,
+        };
+        let outcomes = run_fake(&manifest, build).unwrap();
+        assert_eq!(outcomes[0], TestOutcome::Passed);
+        assert!(
+            matches!(&outcomes[1], TestOutcome::Failed { message, .. } if message == "no"),
+            "{:?}",
+            outcomes[1]
+        );
+        assert_eq!(
+            outcomes[2],
+            TestOutcome::TimedOut {
+                limit: Duration::from_secs(1)
+            },
+            "its own 1 s limit, not the manifest's 20 s"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn suites_and_manifest_must_agree() {
+        let scratch = tempfile::tempdir().unwrap();
+        let suite = fake_suite(scratch.path(), "grading", r#""good","bad""#);
+        let build = |suite: &crate::build::SuiteBinary| TaskBuild {
+            binaries: vec![suite.clone()],
+            compile_error: None,
+        };
+        let error = run_fake(&manifest_of(&["good", "bad", "missing"]), build(&suite))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("lists the test `missing`, but no suite file"),
+            "{error}"
+        );
+        let error = run_fake(&manifest_of(&["good"]), build(&suite))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("declares the test `bad`, which tasks.toml does not list"),
+            "{error}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn tests_without_a_binary_did_not_compile_or_their_binary_died_listing_them() {
+        let manifest = manifest_of(&["good", "bad"]);
+        let not_built = TaskBuild {
+            binaries: Vec::new(),
+            compile_error: Some("error: broken".into()),
+        };
+        let outcomes = run_fake(&manifest, not_built).unwrap();
+        assert!(outcomes.iter().all(|outcome| matches!(
+            outcome,
+            TestOutcome::NotCompiled { error } if error == "error: broken"
+        )));
+
+        let scratch = tempfile::tempdir().unwrap();
+        let dies = scratch.path().join("dies");
+        std::fs::write(&dies, "#!/bin/sh\nexit 3\n").unwrap();
+        std::fs::set_permissions(&dies, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let dying = TaskBuild {
+            binaries: vec![crate::build::SuiteBinary {
+                name: "dies".into(),
+                path: dies,
+            }],
+            compile_error: None,
+        };
+        let outcomes = run_fake(&manifest, dying).unwrap();
+        assert!(
+            outcomes
+                .iter()
+                .all(|outcome| matches!(outcome, TestOutcome::Crashed { ending: Ending::Exited(status) } if status.code() == Some(3))),
+            "{outcomes:?}"
+        );
+    }
+
     #[test]
     fn no_record_after_the_limit_is_a_time_out_with_that_limit() {
         assert_eq!(

@@ -239,8 +239,40 @@ mod tests {
     fn a_flood_is_cut_and_counted() {
         let flood = std::io::repeat(b'x').take(1_000_000);
         let captured = drain(flood).collect(Instant::now() + PIPE_GRACE);
-        assert_eq!(captured.text.len(), KEPT_OUTPUT_BYTES);
-        assert_eq!(captured.omitted_bytes, 1_000_000 - KEPT_OUTPUT_BYTES as u64);
+        // README promises the first 8 KiB of each stream.
+        assert_eq!(captured.text.len(), 8 * 1024);
+        assert_eq!(captured.omitted_bytes, 1_000_000 - 8 * 1024);
+    }
+
+    #[test]
+    fn records_are_read_up_to_their_limit_and_no_further() {
+        let scratch = tempfile::tempdir().unwrap();
+        let file = scratch.path().join("record.json");
+        std::fs::write(&file, vec![b'x'; 10]).unwrap();
+        assert_eq!(read_at_most(&file, 10).map(|bytes| bytes.len()), Some(10));
+        assert_eq!(read_at_most(&file, 9), None, "one byte over");
+        assert_eq!(read_at_most(&scratch.path().join("none"), 10), None);
+        // The harness's records are a few KiB; 256 KiB is the most believed.
+        std::fs::write(&file, vec![b'x'; 200 * 1024]).unwrap();
+        assert!(read_at_most(&file, RECORD_LIMIT).is_some());
+        std::fs::write(&file, vec![b'x'; 300 * 1024]).unwrap();
+        assert!(read_at_most(&file, RECORD_LIMIT).is_none());
+    }
+
+    #[test]
+    fn a_folder_without_room_is_an_error_that_names_it() {
+        let scratch = tempfile::tempdir().unwrap();
+        assert!(ensure_writable(scratch.path()).is_ok());
+        assert!(
+            std::fs::read_dir(scratch.path()).unwrap().next().is_none(),
+            "the probe is removed"
+        );
+        let gone = scratch.path().join("gone");
+        let error = format!("{:#}", ensure_writable(&gone).unwrap_err());
+        assert!(
+            error.contains("is the disk full?") && error.contains("gone"),
+            "{error}"
+        );
     }
 
     #[cfg(unix)]
@@ -305,6 +337,38 @@ printf '{{"token":"%s","answer":{{"kind":"outcome","test":"t","outcome":{{"kind"
         let forged = answering_script(scratch.path(), "0123456789abcdef0123456789abcdef");
         let forged = invoke_script(&forged, scratch.path());
         assert!(forged.record.is_none(), "a forged token: {forged:?}");
+    }
+
+    /// A script in `scratch` that runs `body` after reading its request.
+    #[cfg(unix)]
+    fn script(scratch: &Path, name: &str, body: &str) -> std::path::PathBuf {
+        let script = scratch.join(name);
+        std::fs::write(&script, format!("#!/bin/sh\nread -r line\n{body}\n")).unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        script
+    }
+
+    /// Output a process left to a child outside its process group still
+    /// arrives within the grace period, and the test gets only the
+    /// allow-listed environment.
+    #[cfg(unix)]
+    #[test]
+    fn late_output_is_waited_for_and_the_environment_is_the_allowed_one() {
+        let scratch = tempfile::tempdir().unwrap();
+        let late = script(
+            scratch.path(),
+            "late.sh",
+            // The pause lets the child leave the group before the test ends.
+            "env\nsetsid sh -c 'sleep 0.5; echo late' &\nsleep 0.2",
+        );
+        let finished = invoke_script(&late, scratch.path());
+        let printed = &finished.stdout.text;
+        assert!(printed.contains("late"), "{printed}");
+        assert!(printed.contains("NO_PROXY=127.0.0.1"), "{printed}");
+        // Cargo gives its test binaries CARGO_* variables; tests get none.
+        assert!(std::env::var_os("CARGO_PKG_NAME").is_some());
+        assert!(!printed.contains("CARGO_PKG_NAME="), "{printed}");
     }
 
     #[cfg(unix)]
