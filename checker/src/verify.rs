@@ -367,6 +367,8 @@ mod tests {
                 Expect::Fails(vec!["b".into()]),
                 [Passed, Failed, Passed],
             ),
+            column_of("m2", Expect::AllPass, [Passed; 3]),
+            column_of("m3", Expect::Fails(Vec::new()), [Failed; 3]),
         ];
         let ok = Verification {
             tables: vec![table.clone()],
@@ -381,7 +383,7 @@ mod tests {
         assert!(!text.contains('!'), "{text}");
         assert!(
             text.ends_with(
-                "verify: ok — 3 tests pass on the solutions and fail on the stubs; 1 mutants are judged right\n"
+                "verify: ok — 3 tests pass on the solutions and fail on the stubs; 3 mutants are judged right\n"
             ),
             "{text}"
         );

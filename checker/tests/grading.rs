@@ -160,5 +160,24 @@ fn verify_finds_every_hidden_test_has_teeth() {
         "{table}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(table.contains("verify: ok"), "{table}");
+    // Every test and every mutant that is not merely hostile was judged.
+    let manifest =
+        checker::manifest::Manifest::load(&support::repo().join("checker/suites")).unwrap();
+    let tests: usize = manifest.tasks.iter().map(|task| task.tests.len()).sum();
+    let mutants: usize = manifest
+        .tasks
+        .iter()
+        .map(|task| {
+            checker::mutants::of_task(&manifest, task)
+                .unwrap()
+                .iter()
+                .filter(|named| named.mutant.kind != checker::mutants::Kind::Hostile)
+                .count()
+        })
+        .sum();
+    assert!(mutants >= 29, "the suites' mutants went missing: {mutants}");
+    let verdict = format!(
+        "verify: ok — {tests} tests pass on the solutions and fail on the stubs; {mutants} mutants are judged right"
+    );
+    assert!(table.contains(&verdict), "{table}");
 }
