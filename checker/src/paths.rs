@@ -72,6 +72,21 @@ pub fn display(path: &Path, repo: &Path) -> String {
         .into_owned()
 }
 
+/// The lock file at `path`, opened (and made, with its folder, if need be)
+/// but not locked yet: callers lock it with `File::lock` or `try_lock`.
+pub fn open_lock_file(path: &Path) -> anyhow::Result<std::fs::File> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
 /// Writes `content` unless the file already holds it: an unchanged mtime
 /// keeps cargo from rebuilding.
 pub fn write_if_changed(path: &Path, content: &[u8]) -> anyhow::Result<()> {

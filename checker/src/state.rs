@@ -51,16 +51,8 @@ impl State {
     /// checkers at once (`hint` in two terminals, `watch`'s `h`) never lose
     /// each other's update.
     pub fn update<T>(path: &Path, change: impl FnOnce(&mut State) -> T) -> anyhow::Result<T> {
-        let folder = path.parent().context("a state file has a folder")?;
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
         let lock_path = path.with_extension("lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("cannot open {}", lock_path.display()))?;
+        let lock = crate::paths::open_lock_file(&lock_path)?;
         lock.lock()
             .with_context(|| format!("cannot lock {}", lock_path.display()))?;
         let mut state = State::load(path);

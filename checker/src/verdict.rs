@@ -518,6 +518,21 @@ mod tests {
         );
     }
 
+    /// Task 7 with `tests`.
+    fn task_seven(tests: Vec<TestSpec>) -> Task {
+        Task {
+            number: 7,
+            slug: "seven".into(),
+            title: "Seven".into(),
+            dir: "07-seven".into(),
+            lib: "seven".into(),
+            edit: "src/lib.rs".into(),
+            bonus_files: Vec::new(),
+            hints: Vec::new(),
+            tests,
+        }
+    }
+
     /// A task of three required tests worth 1, 2 and 4 points and a bonus
     /// test worth 8, judged on `outcomes` (in that order).
     fn judged_task(outcomes: [TestOutcome; 4], lang: Lang) -> TaskGrade {
@@ -528,22 +543,12 @@ mod tests {
             about: None,
             bonus,
         };
-        let task = Task {
-            number: 7,
-            slug: "seven".into(),
-            title: "Seven".into(),
-            dir: "07-seven".into(),
-            lib: "seven".into(),
-            edit: "src/lib.rs".into(),
-            bonus_files: Vec::new(),
-            hints: Vec::new(),
-            tests: vec![
-                spec("one", 1, false),
-                spec("two", 2, false),
-                spec("four", 4, false),
-                spec("eight", 8, true),
-            ],
-        };
+        let task = task_seven(vec![
+            spec("one", 1, false),
+            spec("two", 2, false),
+            spec("four", 4, false),
+            spec("eight", 8, true),
+        ]);
         let runs = outcomes.into_iter().map(run).collect();
         judge_task(&task, runs, "exercises", Path::new("/repo"), lang)
     }
@@ -661,17 +666,7 @@ mod tests {
 
     #[test]
     fn a_grading_of_some_tasks_is_partial_and_counts_only_them() {
-        let task = Task {
-            number: 7,
-            slug: "seven".into(),
-            title: "Seven".into(),
-            dir: "07-seven".into(),
-            lib: "seven".into(),
-            edit: "src/lib.rs".into(),
-            bonus_files: Vec::new(),
-            hints: Vec::new(),
-            tests: vec![spec()],
-        };
+        let task = task_seven(vec![spec()]);
         let mut other = task.clone();
         other.number = 8;
         let manifest = Manifest {

@@ -60,16 +60,11 @@ pub fn lock_workspace(
     paths: &BuildPaths,
     quiet: bool,
 ) -> anyhow::Result<WorkspaceLock> {
-    let folder = paths.grading.join("workspaces");
-    std::fs::create_dir_all(&folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
-    let path = folder.join(format!("{}.lock", workspace::label_for(crates_root)));
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+    let path = paths
+        .grading
+        .join("workspaces")
+        .join(format!("{}.lock", workspace::label_for(crates_root)));
+    let file = crate::paths::open_lock_file(&path)?;
     if file.try_lock().is_err() {
         if !quiet {
             eprintln!("waiting for another checker that is grading the same folder...");
