@@ -456,6 +456,7 @@ esac
     }
 
     /// A manifest of one task with the tests `names`; `hangs` may run 1 s.
+    #[cfg(unix)]
     fn manifest_of(names: &[&str]) -> Manifest {
         let tests = names
             .iter()
