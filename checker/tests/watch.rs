@@ -172,7 +172,8 @@ fn watch_once(name: &str, extra_args: &[&str]) {
 
     // Building reads files (cargo reads every Cargo.toml); that is not a
     // change, so nothing more is graded until the next save.
-    std::thread::sleep(Duration::from_secs(3));
+    // Longer than the debounce (0.3 s) plus a poll (0.5 s), several times.
+    std::thread::sleep(Duration::from_millis(1500));
     writeln!(child.0.stdin.as_mut().unwrap(), "h").unwrap();
     // Task 3 passes now: the hint is the first unpassed task's, task 1's.
     let hint = read_until(&lines, "Task 1, hint 1 of 3:");
