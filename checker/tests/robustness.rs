@@ -263,7 +263,6 @@ fn processes_with(needle: Option<&str>, folder: Option<&Path>) -> Vec<String> {
 #[cfg(target_os = "linux")]
 #[test]
 fn children_a_test_leaves_behind_neither_outlive_it_nor_slow_it_down() {
-    use std::time::{Duration, Instant};
     let fixture = support::hostile("03-req", "leaves_children");
     let tree = tree("leaves-children", Base::Solutions, &[("03-req", &fixture)]);
     let report = grade_json(&[
@@ -279,14 +278,27 @@ fn children_a_test_leaves_behind_neither_outlive_it_nor_slow_it_down() {
     // pipes, well under a second each when nothing does.
     let run_secs = report["timings"]["run_secs"].as_f64().unwrap();
     assert!(run_secs < 12.0, "the tests took {run_secs} s");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // SIGKILL takes effect at once, but a process may take a moment to
+    // leave the process table.
+    wait_for(5, "the sleeps to be gone", || {
+        processes_with(Some("9713"), None).is_empty().then_some(())
+    });
+}
+
+/// Asks `check` every 50 ms until it answers, for at most `seconds`;
+/// fails the test, saying what it waited for, past that.
+#[cfg(target_os = "linux")]
+fn wait_for<T>(seconds: u64, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
     loop {
-        let left = processes_with(Some("9713"), None);
-        if left.is_empty() {
-            break;
+        if let Some(answer) = check() {
+            return answer;
         }
-        assert!(Instant::now() < deadline, "left running: {left:?}");
-        std::thread::sleep(Duration::from_millis(50));
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited {seconds} s for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
 
@@ -296,7 +308,6 @@ fn children_a_test_leaves_behind_neither_outlive_it_nor_slow_it_down() {
 #[test]
 fn an_interrupted_grading_leaves_nothing_behind() {
     use nix::{sys::signal, unistd::Pid};
-    use std::time::{Duration, Instant};
     let fixture = support::hostile("02-timing-decorator", "endless_loop");
     let tree = tree(
         "interrupted",
@@ -333,40 +344,22 @@ fn an_interrupted_grading_leaves_nothing_behind() {
             .spawn()
             .unwrap();
         // Wait until tests are running: processes working in its folders.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while processes_with(None, Some(temporary.path())).is_empty() {
-            assert!(Instant::now() < deadline, "no test started");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_for(60, "a test to start", || {
+            (!processes_with(None, Some(temporary.path())).is_empty()).then_some(())
+        });
         signal::kill(Pid::from_raw(child.id() as i32), interrupt).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "the checker ignored {interrupt}");
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let status = wait_for(30, "the checker to exit", || child.try_wait().unwrap());
         assert_eq!(status.code(), Some(130), "{interrupt}");
         let left: Vec<_> = std::fs::read_dir(temporary.path())
             .unwrap()
             .map(|entry| entry.unwrap().file_name())
             .collect();
         assert!(left.is_empty(), "{interrupt} left {left:?}");
-        // SIGKILL takes effect at once, but a process may take a moment to
-        // leave the process table.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let running = processes_with(None, Some(temporary.path()));
-            if running.is_empty() {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{interrupt} left running: {running:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_for(5, "the tests to be gone", || {
+            processes_with(None, Some(temporary.path()))
+                .is_empty()
+                .then_some(())
+        });
     }
 }
 
