@@ -18,9 +18,24 @@ use support::{one_grading_at_a_time, repo, tree};
 /// Generous: the first grading may compile a tree's crates.
 const PATIENCE: Duration = Duration::from_secs(240);
 
-/// Reads lines until one contains `wanted`; returns everything read.
+/// For an answer to a key or a save, once the first grading is done: at
+/// most one task crate and its suites to rebuild. Far from what a loaded
+/// machine needs, and short enough that a broken key fails quickly.
+const REACTION: Duration = Duration::from_secs(60);
+
+/// Reads lines until one contains `wanted`, for at most [`PATIENCE`];
+/// returns everything read.
 fn read_until(lines: &mpsc::Receiver<String>, wanted: &str) -> String {
-    let deadline = Instant::now() + PATIENCE;
+    read_within(lines, wanted, PATIENCE)
+}
+
+/// Reads lines until one contains `wanted`, for at most [`REACTION`].
+fn answer(lines: &mpsc::Receiver<String>, wanted: &str) -> String {
+    read_within(lines, wanted, REACTION)
+}
+
+fn read_within(lines: &mpsc::Receiver<String>, wanted: &str, limit: Duration) -> String {
+    let deadline = Instant::now() + limit;
     let mut seen = String::new();
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match lines.recv_timeout(left) {
@@ -93,7 +108,7 @@ fn start_watch(
 /// Types `q` and waits for watch to say goodbye and exit successfully.
 fn quit(Watch(child): &mut Watch, lines: &mpsc::Receiver<String>) {
     writeln!(child.stdin.as_mut().unwrap(), "q").unwrap();
-    read_until(lines, "bye");
+    answer(lines, "bye");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -131,7 +146,7 @@ fn watch_grades_a_save_made_during_its_first_grading() {
         seen.contains(" 3  req               0/9      0/25  not started"),
         "the first grading saw the old file: {seen}"
     );
-    let regraded = read_until(&stdout, "next:");
+    let regraded = answer(&stdout, "next:");
     assert!(
         regraded.contains(" 3  req               9/9     25/25  passed"),
         "{regraded}"
@@ -159,7 +174,7 @@ fn watch_once(name: &str, extra_args: &[&str]) {
 
     // The student solves task 3 and saves.
     std::fs::write(tree.root.join("03-req/src/lib.rs"), req_solution()).unwrap();
-    let regraded = read_until(&lines, "next:");
+    let regraded = answer(&lines, "next:");
     assert!(
         regraded.contains("03-req/src/lib.rs changed: grading task 3"),
         "{regraded}"
@@ -176,7 +191,7 @@ fn watch_once(name: &str, extra_args: &[&str]) {
     std::thread::sleep(Duration::from_millis(1500));
     writeln!(child.0.stdin.as_mut().unwrap(), "h").unwrap();
     // Task 3 passes now: the hint is the first unpassed task's, task 1's.
-    let hint = read_until(&lines, "Task 1, hint 1 of 3:");
+    let hint = answer(&lines, "Task 1, hint 1 of 3:");
     assert!(
         hint.contains("Calling an async fn does not run it"),
         "not task 1's first hint: {hint}"
@@ -184,17 +199,17 @@ fn watch_once(name: &str, extra_args: &[&str]) {
     // The other keys: the next task, a key it does not know, all again.
     let stdin = child.0.stdin.as_mut().unwrap();
     writeln!(stdin, "n").unwrap();
-    let next = read_until(&lines, "now: task");
+    let next = answer(&lines, "now: task");
     assert!(
         next.contains("now: task 2 (timing-decorator), not started"),
         "{next}"
     );
     writeln!(stdin, "h").unwrap();
-    read_until(&lines, "Task 2, hint 1 of 3:");
+    answer(&lines, "Task 2, hint 1 of 3:");
     writeln!(stdin, "zzz").unwrap();
-    read_until(&lines, "keys: h hint, n next task, r re-grade all, q quit");
+    answer(&lines, "keys: h hint, n next task, r re-grade all, q quit");
     writeln!(stdin, "r").unwrap();
-    let all = read_until(&lines, " 4  site-check");
+    let all = answer(&lines, " 4  site-check");
     assert!(
         all.contains("async-exercises — 25/100") && all.contains(" 1  async-rewrite"),
         "r re-grades every task: {all}"
