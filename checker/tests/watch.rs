@@ -196,14 +196,17 @@ fn watch_once(name: &str, extra_args: &[&str]) {
         hint.contains("Calling an async fn does not run it"),
         "not task 1's first hint: {hint}"
     );
-    // The other keys: the next task, a key it does not know, all again.
+    // The other keys: Enter alone (nothing), the next task, a key it does
+    // not know, all again.
     let stdin = child.0.stdin.as_mut().unwrap();
+    writeln!(stdin).unwrap();
     writeln!(stdin, "n").unwrap();
     let next = answer(&lines, "now: task");
     assert!(
         next.contains("now: task 2 (timing-decorator), not started"),
         "{next}"
     );
+    assert!(!next.contains("keys:"), "Enter alone is not a key: {next}");
     writeln!(stdin, "h").unwrap();
     answer(&lines, "Task 2, hint 1 of 3:");
     writeln!(stdin, "zzz").unwrap();
