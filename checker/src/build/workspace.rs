@@ -127,13 +127,6 @@ pub fn write(
     paths: &BuildPaths,
 ) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    utf8(&paths.harness)?;
-    for plan in plans {
-        utf8(&plan.crate_dir)?;
-        for (_, file) in &plan.suite_files {
-            utf8(file)?;
-        }
-    }
     let members: Vec<Value> = plans
         .iter()
         .map(|plan| Value::from(plan.package.clone()))
@@ -156,7 +149,7 @@ pub fn write(
         std::fs::create_dir_all(&package_dir)?;
         write_if_changed(
             &package_dir.join("Cargo.toml"),
-            &generated(&package_manifest(manifest, plan, paths))?,
+            &generated(&package_manifest(manifest, plan, paths)?)?,
         )?;
     }
     // Same versions as the repository's own build: nothing new to resolve or
@@ -168,13 +161,17 @@ pub fn write(
 }
 
 /// The Cargo.toml of one task's generated package.
-fn package_manifest(manifest: &Manifest, plan: &TaskPlan, paths: &BuildPaths) -> Table {
+fn package_manifest(
+    manifest: &Manifest,
+    plan: &TaskPlan,
+    paths: &BuildPaths,
+) -> anyhow::Result<Table> {
     let mut dependencies = manifest.dependencies.clone();
     dependencies.insert(
         plan.lib.clone(),
         toml_table([
             ("package", plan.crate_package.clone().into()),
-            ("path", path_value(&plan.crate_dir)),
+            ("path", path_value(&plan.crate_dir)?),
         ])
         .into(),
     );
@@ -182,7 +179,7 @@ fn package_manifest(manifest: &Manifest, plan: &TaskPlan, paths: &BuildPaths) ->
         "harness".into(),
         toml_table([
             ("package", "grading-harness".into()),
-            ("path", path_value(&paths.harness)),
+            ("path", path_value(&paths.harness)?),
         ])
         .into(),
     );
@@ -190,14 +187,14 @@ fn package_manifest(manifest: &Manifest, plan: &TaskPlan, paths: &BuildPaths) ->
         .suite_files
         .iter()
         .map(|(name, path)| {
-            toml_table([
+            Ok(toml_table([
                 ("name", name.clone().into()),
-                ("path", path_value(path)),
+                ("path", path_value(path)?),
                 ("harness", false.into()),
             ])
-            .into()
+            .into())
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     let package = toml_table([
         ("name", plan.package.clone().into()),
         ("version", "0.0.0".into()),
@@ -208,11 +205,11 @@ fn package_manifest(manifest: &Manifest, plan: &TaskPlan, paths: &BuildPaths) ->
         ("autotests", false.into()),
         ("autobenches", false.into()),
     ]);
-    toml_table([
+    Ok(toml_table([
         ("package", package.into()),
         ("dependencies", dependencies.into()),
         ("test", tests.into()),
-    ])
+    ]))
 }
 
 fn toml_table<const N: usize>(entries: [(&str, Value); N]) -> Table {
@@ -222,10 +219,9 @@ fn toml_table<const N: usize>(entries: [(&str, Value); N]) -> Table {
         .collect()
 }
 
-/// `path` as a TOML string. Every path written is checked with [`utf8`]
-/// first, so nothing is lost here.
-fn path_value(path: &Path) -> Value {
-    path.to_string_lossy().into_owned().into()
+/// `path` as a TOML string; a path that is not UTF-8 cannot be one.
+fn path_value(path: &Path) -> anyhow::Result<Value> {
+    Ok(utf8(path)?.to_owned().into())
 }
 
 /// `path` as UTF-8, or an error that says what to do about it.
