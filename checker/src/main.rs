@@ -18,7 +18,9 @@ fn main() -> ExitCode {
             "checker: cannot handle Ctrl-C ({error}); an interrupted grading may leave temporary folders"
         );
     }
-    match commands::run(&cli) {
+    let outcome = commands::run(&cli);
+    checker::interrupt::exit_if_interrupted();
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             eprintln!("checker: {error:#}");
