@@ -58,6 +58,76 @@ pub enum Command {
     /// solution, fails on the untouched stub, and that each planted mutant is
     /// judged right. Prints a table of test × {solution, stub, mutants}.
     Verify(VerifyArgs),
+    /// Runs one test in the sandbox: the checker starts it, people do not.
+    #[command(name = "sandbox-exec", hide = true)]
+    SandboxExec(SandboxExecArgs),
+}
+
+/// What the checker hands its sandbox launcher.
+#[derive(Debug, Args)]
+pub struct SandboxExecArgs {
+    /// Print which protections this machine allows, as JSON, and exit.
+    #[arg(long, exclusive = true)]
+    pub probe: bool,
+    /// A folder the program may write (repeat for several).
+    #[arg(long = "write", value_name = "DIR")]
+    pub writable: Vec<PathBuf>,
+    /// A test's record: one more file it may write.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Let the program read anything (a build); else only system files.
+    #[arg(long)]
+    pub read_anywhere: bool,
+    /// Give the program a network namespace with only loopback.
+    #[arg(long)]
+    pub isolate_network: bool,
+    /// Bound memory, file size, open files and processes.
+    #[arg(long)]
+    pub limit_resources: bool,
+    /// The program and its arguments.
+    #[arg(last = true, required_unless_present = "probe")]
+    pub program: Vec<std::ffi::OsString>,
+}
+
+impl SandboxExecArgs {
+    /// The launcher's request.
+    pub fn request(&self) -> checker::sandbox::LauncherRequest {
+        use checker::sandbox::{Confinement, LauncherRequest};
+        match self.program.split_first() {
+            Some((program, args)) if !self.probe => LauncherRequest::Run(Confinement {
+                writable: self.writable.clone(),
+                record: self.record.clone(),
+                read_anywhere: self.read_anywhere,
+                isolate_network: self.isolate_network,
+                limit_resources: self.limit_resources,
+                program: program.into(),
+                args: args.to_vec(),
+            }),
+            _ => LauncherRequest::Probe,
+        }
+    }
+}
+
+/// `--sandbox`: how much of the sandbox to insist on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SandboxMode {
+    /// Tests run as plain processes (for debugging the checker itself).
+    Off,
+    /// Every protection this machine allows; the report says which.
+    #[default]
+    Auto,
+    /// Every protection, or no grading (for CI that must be sure).
+    Strict,
+}
+
+impl From<SandboxMode> for checker::sandbox::Mode {
+    fn from(mode: SandboxMode) -> Self {
+        match mode {
+            SandboxMode::Off => checker::sandbox::Mode::Off,
+            SandboxMode::Auto => checker::sandbox::Mode::Auto,
+            SandboxMode::Strict => checker::sandbox::Mode::Strict,
+        }
+    }
 }
 
 /// Where the task crates and the suites are.
@@ -86,6 +156,10 @@ pub struct RunArgs {
     /// Do not show cargo's build progress.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// How to confine each test process (see README, "The sandbox").
+    #[arg(long, value_enum, default_value_t = SandboxMode::Auto)]
+    pub sandbox: SandboxMode,
 }
 
 /// Grading options (the command-less `checker`).
@@ -100,6 +174,13 @@ pub struct GradeArgs {
     /// Grade the reference solutions (solutions/) instead of exercises/.
     #[arg(long, conflicts_with = "exercises")]
     pub solutions: bool,
+
+    /// Grade the --exercises folder as it is, its Cargo.toml files and build
+    /// scripts included. Without it, a folder other than this checkout's
+    /// exercises/ is a submission: only its source files under src/ are
+    /// graded, laid over this checkout's crates.
+    #[arg(long, requires = "exercises")]
+    pub as_is: bool,
 
     /// Grade only task N (repeat for several).
     #[arg(long = "task", value_name = "N")]

@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod grading;
+pub mod integrity;
 pub mod interrupt;
 pub mod manifest;
 pub mod messages;
@@ -16,6 +17,8 @@ pub mod mutants;
 pub mod paths;
 pub mod report;
 pub mod run;
+pub mod sandbox;
 pub mod state;
+pub mod submission;
 pub mod verdict;
 pub mod verify;

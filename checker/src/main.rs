@@ -13,6 +13,10 @@ const CANNOT_GRADE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // The launcher must stay single-threaded: no Ctrl-C thread for it.
+    if let Some(cli::Command::SandboxExec(args)) = &cli.command {
+        checker::sandbox::launch(&args.request());
+    }
     if let Err(error) = checker::interrupt::install() {
         eprintln!(
             "checker: cannot handle Ctrl-C ({error}); an interrupted grading may leave temporary folders"

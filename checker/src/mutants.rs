@@ -60,6 +60,17 @@ pub struct Mutant {
     /// The edits, applied in order.
     #[serde(rename = "replace")]
     pub replacements: Vec<Replacement>,
+    /// Whole files it adds to the task's crate (a `build.rs`, say).
+    #[serde(default, rename = "add")]
+    pub added: Vec<AddedFile>,
+}
+
+/// A file a mutant adds, relative to the task's crate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddedFile {
+    pub path: String,
+    pub text: String,
 }
 
 /// One edit: `find` must occur exactly once.
@@ -179,6 +190,15 @@ impl Tree {
                 }
                 write_if_changed(&crate_dir.join(file), source.as_bytes())?;
             }
+            for (number, mutant) in plantings {
+                for added in mutant.added.iter().filter(|_| *number == task.number) {
+                    let path = crate_dir.join(&added.path);
+                    if let Some(folder) = path.parent() {
+                        std::fs::create_dir_all(folder)?;
+                    }
+                    write_if_changed(&path, added.text.as_bytes())?;
+                }
+            }
         }
         Ok(Tree {
             root: crate::paths::canonical(root)?,
@@ -221,6 +241,7 @@ mod tests {
                 find: find.into(),
                 with: with.into(),
             }],
+            added: Vec::new(),
         }
     }
 

@@ -93,12 +93,18 @@ pub fn write_if_changed(path: &Path, content: &[u8]) -> anyhow::Result<()> {
     if std::fs::read(path).is_ok_and(|existing| existing == content) {
         return Ok(());
     }
+    write_atomically(path, content)
+}
+
+/// Writes `content` to `path` whole or not at all.
+pub fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
     // Write beside, under a name no other writer uses, and rename: a
     // concurrent reader never sees half a file, and two writers (threads
     // included) never write into each other's.
-    let folder = path
-        .parent()
-        .with_context(|| format!("{} has no folder", path.display()))?;
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
     let mut temporary = tempfile::NamedTempFile::new_in(folder)
         .with_context(|| format!("cannot write {}", path.display()))?;
     std::io::Write::write_all(&mut temporary, content)

@@ -15,11 +15,12 @@ use crate::{
     messages::{Lang, Text, fill},
     paths,
     run::{Captured, Ending, TestOutcome, TestRun},
+    sandbox::Protections,
 };
 
 /// Version of the JSON schema (README documents it); bumped on any change
 /// that could break a reader.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The whole grading result.
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +36,8 @@ pub struct Grade {
     pub max_bonus: u32,
     /// Only some of the manifest's tasks were graded (`--task`).
     pub partial: bool,
+    /// The protections test processes ran under (see `sandbox`).
+    pub sandbox: Protections,
     pub timings: Timings,
     pub tasks: Vec<TaskGrade>,
 }
@@ -72,10 +75,45 @@ pub struct TaskGrade {
     pub location: Option<String>,
     /// Wall time of the task's tests, added up.
     pub duration_secs: f64,
+    /// Files of a submission that were not graded (a Cargo.toml, a
+    /// `build.rs`, anything but source under `src/`), relative to the task.
+    pub ignored_files: Vec<String>,
     pub tests: Vec<TestGrade>,
     /// The mildest hint, for a student who has not started.
     #[serde(skip)]
     pub first_hint: Option<String>,
+}
+
+impl TaskGrade {
+    /// Marks the task as not handed in: no points, and a message that says so
+    /// rather than a compiler's complaint about a folder that is not there.
+    pub fn mark_missing(&mut self, lang: Lang) {
+        let message = fill(lang.text().verdict_missing, &[("dir", &self.dir())]);
+        self.status = TaskStatus::Missing;
+        self.message = Some(message.clone());
+        self.location = None;
+        for test in &mut self.tests {
+            test.status = TestStatus::Missing;
+            test.points = 0;
+            test.message = Some(message.clone());
+            test.location = None;
+            test.output = None;
+        }
+        self.points = 0;
+        self.bonus_points = 0;
+        self.tests_passed = 0;
+    }
+
+    /// The task's folder as the report shows it: `file` less the edited file.
+    fn dir(&self) -> String {
+        let file = std::path::Path::new(&self.file);
+        file.ancestors()
+            .find(|folder| folder.file_name().is_some_and(|name| name == "src"))
+            .and_then(Path::parent)
+            .unwrap_or(file)
+            .display()
+            .to_string()
+    }
 }
 
 /// One test's verdict.
@@ -104,6 +142,8 @@ pub enum TestStatus {
     TimedOut,
     NotCompiled,
     NotStarted,
+    /// The submission has no folder for the test's task.
+    Missing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -113,9 +153,34 @@ pub enum TaskStatus {
     Failing,
     NotStarted,
     NotCompiled,
+    /// The submission has no folder for the task.
+    Missing,
 }
 
 impl Grade {
+    /// Replaces `from` with `to` in every message, location and output: the
+    /// paths of the copies a submission was graded from become the
+    /// submission's own.
+    pub fn replace_in_messages(&mut self, from: &str, to: &str) {
+        if from == to {
+            return;
+        }
+        let replace = |text: &mut Option<String>| {
+            if let Some(text) = text {
+                *text = text.replace(from, to);
+            }
+        };
+        for task in &mut self.tasks {
+            replace(&mut task.message);
+            replace(&mut task.location);
+            for test in &mut task.tests {
+                replace(&mut test.message);
+                replace(&mut test.location);
+                replace(&mut test.output);
+            }
+        }
+    }
+
     /// Replaces the tasks `update` graded again, matched by number, and
     /// counts the totals anew.
     pub fn update(&mut self, update: Grade) {
@@ -176,6 +241,7 @@ pub fn judge(
         bonus: 0,
         max_bonus: 0,
         partial: tasks.len() < manifest.tasks.len(),
+        sandbox: Protections::default(),
         timings,
         tasks,
     };
@@ -247,6 +313,7 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
         message,
         location,
         duration_secs: tests.iter().map(|test| test.duration_secs).sum(),
+        ignored_files: Vec::new(),
         tests,
         first_hint: task.hints.first().map(|hint| hint.get(lang).to_owned()),
     }
@@ -279,6 +346,17 @@ fn judge_test(spec: &TestSpec, run: TestRun, repo: &Path, lang: Lang) -> TestGra
             Some(fill(
                 text.verdict_crashed,
                 &[("ending", &describe_ending(&ending, text))],
+            )),
+            None,
+        ),
+        TestOutcome::OutOfMemory => (
+            TestStatus::Failed,
+            Some(fill(
+                text.verdict_out_of_memory,
+                &[(
+                    "limit",
+                    &format!("{} GiB", crate::sandbox::MEMORY_LIMIT_BYTES >> 30),
+                )],
             )),
             None,
         ),
@@ -353,6 +431,13 @@ fn describe_ending(ending: &Ending, text: &Text) -> String {
             (None, Some(6)) => text.ending_aborted.to_owned(),
             (None, Some(9)) => text.ending_killed.to_owned(),
             (None, Some(11)) => text.ending_segfault.to_owned(),
+            (None, Some(25)) => fill(
+                text.ending_file_too_large,
+                &[(
+                    "limit",
+                    &format!("{} MiB", crate::sandbox::FILE_SIZE_LIMIT_BYTES >> 20),
+                )],
+            ),
             (None, signal) => fill(
                 text.ending_signal,
                 &[("signal", &signal.unwrap_or_default())],
@@ -471,8 +556,54 @@ mod tests {
             message: None,
             location: None,
             duration_secs: 0.0,
+            ignored_files: Vec::new(),
             tests: Vec::new(),
             first_hint: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_task_loses_everything_and_says_which_folder() {
+        let mut task = task_grade(3, 25, 5);
+        task.file = "/tmp/student/03-req/src/lib.rs".into();
+        task.tests = vec![judged(TestOutcome::Passed)];
+        task.mark_missing(Lang::En);
+        assert_eq!(task.status, TaskStatus::Missing);
+        assert_eq!(
+            (task.points, task.bonus_points, task.tests_passed),
+            (0, 0, 0)
+        );
+        assert_eq!(
+            task.message.as_deref(),
+            Some("not handed in: the submission has no folder /tmp/student/03-req")
+        );
+        assert_eq!(task.tests[0].status, TestStatus::Missing);
+        assert_eq!(task.tests[0].points, 0);
+    }
+
+    #[test]
+    fn paths_of_copies_are_replaced_everywhere_a_student_reads() {
+        let mut task = task_grade(1, 0, 0);
+        let copy = "target/grading/submissions/x";
+        task.message = Some(format!("error at {copy}/01/src/lib.rs:3"));
+        task.location = Some(format!("{copy}/01/src/lib.rs:3"));
+        let mut test = judged(failed(false));
+        test.output = Some(format!("panicked at {copy}/01/src/lib.rs:3"));
+        test.location = task.location.clone();
+        task.tests = vec![test];
+        let mut grade = grade_of(vec![task]);
+        grade.replace_in_messages(copy, "/home/student");
+        let task = &grade.tasks[0];
+        let texts = [
+            task.message.as_deref(),
+            task.location.as_deref(),
+            task.tests[0].location.as_deref(),
+            task.tests[0].output.as_deref(),
+        ];
+        for text in texts {
+            let text = text.unwrap();
+            assert!(text.contains("/home/student/01/src/lib.rs:3"), "{text}");
+            assert!(!text.contains(copy), "{text}");
         }
     }
 
@@ -486,6 +617,7 @@ mod tests {
             bonus: 0,
             max_bonus: 0,
             partial: false,
+            sandbox: Protections::default(),
             timings: Timings::default(),
             tasks,
         };

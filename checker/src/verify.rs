@@ -250,6 +250,7 @@ pub fn render(verification: &Verification) -> String {
                     TestStatus::Failed => "fail",
                     TestStatus::TimedOut => "timeout",
                     TestStatus::NotCompiled => "no-build",
+                    TestStatus::Missing => "missing",
                     TestStatus::NotStarted => "todo",
                 };
                 let mark = if cell_is_wrong(table, column, index) {

@@ -141,18 +141,33 @@ fn could_not_grade(command: &mut assert_cmd::Command) -> String {
     stderr
 }
 
-/// A folder whose name is not UTF-8 cannot be named in a Cargo.toml: that
-/// is said as such (exit 2), not reported as every task's compile error.
+/// A folder whose name is not UTF-8 cannot be named in a Cargo.toml. A
+/// submission is graded from copies under a name of the checker's, so that
+/// does not matter; graded as it is, it is said as such (exit 2), not
+/// reported as every task's compile error.
 #[cfg(unix)]
 #[test]
-fn a_folder_name_that_is_not_utf8_is_an_error_that_says_so() {
+fn a_folder_name_that_is_not_utf8_is_graded_from_copies_or_is_an_error_that_says_so() {
     use std::os::unix::ffi::OsStrExt as _;
     let scratch = tempfile::tempdir().unwrap();
     let odd = scratch
         .path()
         .join(std::ffi::OsStr::from_bytes(b"exercises-\xff"));
-    copy_tree(&repo().join("exercises"), &odd);
-    let stderr = could_not_grade(checker().args(["--quiet", "--exercises"]).arg(&odd));
+    copy_tree(&repo().join("solutions"), &odd);
+    let _one = one_grading_at_a_time();
+    let output = checker()
+        .args(["--quiet", "--format", "json", "--exercises"])
+        .arg(&odd)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["score"], 100, "{report:#}");
+
+    let stderr = could_not_grade(
+        checker()
+            .args(["--quiet", "--as-is", "--exercises"])
+            .arg(&odd),
+    );
     assert!(stderr.contains("is not valid UTF-8"), "{stderr}");
 }
 
@@ -232,31 +247,6 @@ fn a_full_temporary_folder_is_an_error_that_says_so() {
     assert!(stderr.contains("is the disk full?"), "{stderr}");
 }
 
-/// Processes alive on this machine whose command line has `needle` as one
-/// of its arguments, or whose working folder is inside `folder`.
-#[cfg(target_os = "linux")]
-fn processes_with(needle: Option<&str>, folder: Option<&Path>) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let proc_dir = entry.path();
-        let Ok(cmdline) = std::fs::read(proc_dir.join("cmdline")) else {
-            continue;
-        };
-        let args: Vec<String> = cmdline
-            .split(|byte| *byte == 0)
-            .map(|arg| String::from_utf8_lossy(arg).into_owned())
-            .collect();
-        let by_arg = needle.is_some_and(|needle| args.iter().any(|arg| arg == needle));
-        let by_folder = folder.is_some_and(|folder| {
-            std::fs::read_link(proc_dir.join("cwd")).is_ok_and(|cwd| cwd.starts_with(folder))
-        });
-        if by_arg || by_folder {
-            found.push(args.join(" "));
-        }
-    }
-    found
-}
-
 /// Children a test leaves running are killed with it, and their open pipes
 /// do not make the checker wait: a `sleep` started by every call once cost
 /// 4 s a test (two pipes waited for one after the other) and stayed behind.
@@ -281,7 +271,9 @@ fn children_a_test_leaves_behind_neither_outlive_it_nor_slow_it_down() {
     // SIGKILL takes effect at once, but a process may take a moment to
     // leave the process table.
     wait_for(5, "the sleeps to be gone", || {
-        processes_with(Some("9713"), None).is_empty().then_some(())
+        support::processes_with(Some("9713"), None)
+            .is_empty()
+            .then_some(())
     });
 }
 
@@ -345,7 +337,7 @@ fn an_interrupted_grading_leaves_nothing_behind() {
             .unwrap();
         // Wait until tests are running: processes working in its folders.
         wait_for(60, "a test to start", || {
-            (!processes_with(None, Some(temporary.path())).is_empty()).then_some(())
+            (!support::processes_with(None, Some(temporary.path())).is_empty()).then_some(())
         });
         signal::kill(Pid::from_raw(child.id() as i32), interrupt).unwrap();
         let status = wait_for(30, "the checker to exit", || child.try_wait().unwrap());
@@ -356,7 +348,7 @@ fn an_interrupted_grading_leaves_nothing_behind() {
             .collect();
         assert!(left.is_empty(), "{interrupt} left {left:?}");
         wait_for(5, "the tests to be gone", || {
-            processes_with(None, Some(temporary.path()))
+            support::processes_with(None, Some(temporary.path()))
                 .is_empty()
                 .then_some(())
         });

@@ -7,7 +7,7 @@
 use std::{
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Command, Stdio},
+    process::Stdio,
 };
 
 use anyhow::Context as _;
@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::{BuildPaths, SuiteBinary, TaskBuild, workspace::TaskPlan};
 use crate::paths::relative_to;
+use crate::sandbox::Sandbox;
 
 /// How many of cargo's last stderr lines are kept to explain a failure that
 /// no compiler message explains (an unresolvable dependency, say).
@@ -35,11 +36,18 @@ pub fn build(
     dir: &Path,
     plans: &[&TaskPlan],
     paths: &BuildPaths,
+    sandbox: &Sandbox,
     quiet: bool,
 ) -> anyhow::Result<CargoOutcome> {
     // Under `cargo run`, CARGO names the cargo that started us: use the same.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    // A student's procedural macro runs inside this build: it may write the
+    // build's output and cargo's caches, not the suites or the repository.
+    let temporary = std::env::temp_dir();
+    let mut writable = vec![paths.grading.as_path(), temporary.as_path()];
+    let cargo_home = crate::sandbox::cargo_home();
+    writable.extend(cargo_home.as_deref());
+    let mut command = sandbox.build_command(Path::new(&cargo), &writable);
     command
         .args([
             "build",

@@ -19,6 +19,7 @@ pub use workspace::label_for;
 use std::path::{Path, PathBuf};
 
 use crate::manifest::{Manifest, Task};
+use crate::sandbox::Sandbox;
 
 /// Where the build reads from and writes to.
 #[derive(Debug, Clone)]
@@ -104,6 +105,7 @@ pub fn build(
     tasks: &[&Task],
     crates_root: &Path,
     paths: &BuildPaths,
+    sandbox: &Sandbox,
     quiet: bool,
 ) -> anyhow::Result<Vec<TaskBuild>> {
     let label = workspace::label_for(crates_root);
@@ -135,7 +137,7 @@ pub fn build(
         &members,
         paths,
     )?;
-    let outcome = cargo::build(&dir, &members, paths, quiet)?;
+    let outcome = cargo::build(&dir, &members, paths, sandbox, quiet)?;
     let mut unexplained = Vec::new();
     for (&index, result) in buildable.iter().zip(outcome.tasks) {
         let explained = !result.binaries.is_empty() || result.compile_error.is_some();
@@ -158,7 +160,7 @@ pub fn build(
             .join("workspaces")
             .join(format!("{label}-task-{}", plan.task_number));
         let dir = workspace::write(&dir, manifest, &[plan], paths)?;
-        let alone = cargo::build(&dir, &[plan], paths, quiet)?;
+        let alone = cargo::build(&dir, &[plan], paths, sandbox, quiet)?;
         let mut result = alone.tasks.into_iter().next().unwrap_or_default();
         if result.binaries.is_empty() && result.compile_error.is_none() {
             let crate_dir = plan.crate_dir.to_string_lossy();

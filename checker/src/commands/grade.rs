@@ -16,22 +16,30 @@ pub fn run(context: &Context, args: &GradeArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.place.crates_root(&context.repo)
     };
-    let grade = grader.grade(&tasks, &existing_dir(crates_root)?)?;
+    let crates_root = existing_dir(crates_root)?;
+    let course = checker::paths::canonical(&context.repo.join("exercises"))?;
+    let grade = if args.as_is || args.solutions || crates_root == course {
+        grader.grade(&tasks, &crates_root)?
+    } else {
+        grader.grade_submission(&tasks, &crates_root, &course)?
+    };
 
     let text = report::render(&grade, args.format, args.verbose, context.lang);
     match &args.output {
         Some(path) => {
             // A file gets styles only when asked for them outright.
-            let mut file = std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
             let choice = match context.color {
                 anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi => context.color,
                 _ => anstream::ColorChoice::Never,
             };
+            let mut styled = Vec::new();
             std::io::Write::write_all(
-                &mut anstream::AutoStream::new(&mut file, choice),
+                &mut anstream::AutoStream::new(&mut styled, choice),
                 text.as_bytes(),
             )?;
+            // Written whole or not at all: a reader never sees half a report.
+            checker::paths::write_atomically(path, &styled)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => context.print(&text)?,
     }

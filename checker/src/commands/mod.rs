@@ -40,8 +40,10 @@ impl Context {
         if let Some(secs) = run.test_timeout {
             manifest.override_test_timeout(std::time::Duration::from_secs(secs));
         }
+        let launcher = std::env::current_exe().context("cannot find the checker's own binary")?;
         Ok(Grader {
             manifest,
+            sandbox: checker::sandbox::Sandbox::new(run.sandbox.into(), &launcher)?,
             paths: BuildPaths::for_repo(&self.repo),
             jobs: run.jobs(),
             quiet: run.quiet,
@@ -80,5 +82,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Reset(args)) => student::reset(&context, args),
         Some(Command::List(args)) => list::run(&context, args),
         Some(Command::Verify(args)) => verify::run(&context, args),
+        Some(Command::SandboxExec(_)) => {
+            unreachable!("main runs the launcher before anything else")
+        }
     }
 }

@@ -57,6 +57,11 @@ pub fn render(grade: &Grade, verbose: bool, lang: Lang) -> String {
     for task in &grade.tasks {
         details(&mut out, task, verbose, text);
     }
+    let missing = grade.sandbox.missing();
+    if !missing.is_empty() {
+        let line = fill(text.sandbox_missing, &[("missing", &missing.join(", "))]);
+        let _ = writeln!(out, "\n{}", styled(DIM, &line));
+    }
     out.push('\n');
     out.push_str(&closing(grade, text));
     out
@@ -104,6 +109,7 @@ pub fn status_word(status: TaskStatus, text: &Text) -> (&'static str, Style) {
         TaskStatus::Failing => (text.status_failing, YELLOW),
         TaskStatus::NotStarted => (text.status_not_started, DIM),
         TaskStatus::NotCompiled => (text.status_not_compiled, RED),
+        TaskStatus::Missing => (text.status_missing, RED),
     }
 }
 
@@ -123,6 +129,7 @@ pub fn table(out: &mut String, tasks: &[TaskGrade], text: &Text) {
         text.status_failing,
         text.status_not_started,
         text.status_not_compiled,
+        text.status_missing,
         text.column_status,
     ]
     .iter()
@@ -160,6 +167,13 @@ pub fn table(out: &mut String, tasks: &[TaskGrade], text: &Text) {
 fn details(out: &mut String, task: &TaskGrade, verbose: bool, text: &Text) {
     let values: [(&str, &dyn std::fmt::Display); 2] =
         [("number", &task.number), ("slug", &task.slug)];
+    if !task.ignored_files.is_empty() {
+        let line = fill(
+            text.ignored_files,
+            &[values[0], ("files", &task.ignored_files.join(", "))],
+        );
+        let _ = writeln!(out, "\n{}", styled(YELLOW, &line));
+    }
     match task.status {
         TaskStatus::NotCompiled => {
             let _ = writeln!(
@@ -194,6 +208,13 @@ fn details(out: &mut String, task: &TaskGrade, verbose: bool, text: &Text) {
                 let _ = writeln!(out, "  {}", styled(DIM, &more));
             }
         }
+        TaskStatus::Missing => {
+            let _ = writeln!(
+                out,
+                "\n{}",
+                styled(RED, task.message.as_deref().unwrap_or("?"))
+            );
+        }
         TaskStatus::Passed | TaskStatus::NotStarted => {}
     }
 }
@@ -204,6 +225,7 @@ pub fn failure(out: &mut String, test: &TestGrade, text: &Text) {
         TestStatus::TimedOut => text.test_timed_out,
         TestStatus::NotCompiled => text.test_not_compiled,
         TestStatus::NotStarted => text.test_not_started,
+        TestStatus::Missing => text.status_missing,
         TestStatus::Failed | TestStatus::Passed => text.test_failed,
     };
     let line = fill(
@@ -268,6 +290,10 @@ fn next_step(task: &TaskGrade, text: &Text) -> String {
         }
         TaskStatus::NotCompiled => fill(
             text.next_compile,
+            &[("number", number), ("file", &styled(CYAN, &task.file))],
+        ),
+        TaskStatus::Missing => fill(
+            text.next_missing,
             &[("number", number), ("file", &styled(CYAN, &task.file))],
         ),
         TaskStatus::Failing | TaskStatus::Passed => fill(

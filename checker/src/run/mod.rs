@@ -23,6 +23,7 @@ pub use process::{Captured, Ending};
 use crate::{
     build::TaskBuild,
     manifest::{Manifest, Task},
+    sandbox::Sandbox,
 };
 
 /// How one graded test went.
@@ -39,6 +40,8 @@ pub enum TestOutcome {
         /// The panic was `todo!()`: not written yet.
         unimplemented: bool,
     },
+    /// The process ran out of memory (the allocator said so, then aborted).
+    OutOfMemory,
     /// The process ended without recording anything.
     Crashed { ending: Ending },
     /// The process ran past its limit and was killed.
@@ -90,10 +93,11 @@ pub fn run(
     manifest: &Manifest,
     tasks: &[&Task],
     builds: &[TaskBuild],
+    sandbox: &Sandbox,
     jobs: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<Vec<Vec<TestRun>>> {
-    let folders = Folders::new()?;
+    let folders = Folders::new(sandbox)?;
 
     let mut results: Vec<Vec<Option<TestRun>>> = tasks
         .iter()
@@ -156,30 +160,24 @@ pub fn run(
         .collect())
 }
 
-/// The temporary folders of one run, removed when it ends (or when the
-/// checker is interrupted).
-struct Folders {
+/// The temporary folder of one run, removed when it ends (or when the
+/// checker is interrupted), and the sandbox its tests run in.
+struct Folders<'a> {
     records: tempfile::TempDir,
-    work: tempfile::TempDir,
-    _removed_on_interrupt: [crate::interrupt::FolderGuard; 2],
+    sandbox: &'a Sandbox,
+    _removed_on_interrupt: crate::interrupt::FolderGuard,
 }
 
-impl Folders {
-    fn new() -> anyhow::Result<Folders> {
-        let make = |prefix: &str| {
-            tempfile::Builder::new()
-                .prefix(prefix)
-                .tempdir()
-                .context("cannot create a temporary folder")
-        };
-        let (records, work) = (make("checker-records-")?, make("checker-work-")?);
+impl Folders<'_> {
+    fn new(sandbox: &Sandbox) -> anyhow::Result<Folders<'_>> {
+        let records = tempfile::Builder::new()
+            .prefix("checker-")
+            .tempdir()
+            .context("cannot create a temporary folder")?;
         let folders = Folders {
-            _removed_on_interrupt: [
-                crate::interrupt::FolderGuard::new(records.path()),
-                crate::interrupt::FolderGuard::new(work.path()),
-            ],
+            _removed_on_interrupt: crate::interrupt::FolderGuard::new(records.path()),
             records,
-            work,
+            sandbox,
         };
         process::ensure_writable(folders.records.path())?;
         Ok(folders)
@@ -196,7 +194,7 @@ impl Folders {
             action,
             timeout,
             records: self.records.path(),
-            work_dir: self.work.path(),
+            sandbox: self.sandbox,
         }
     }
 }
@@ -298,8 +296,16 @@ fn run_one(job: &Job, limit: Duration, folders: &Folders) -> anyhow::Result<Test
         test: job.name.clone(),
     };
     let finished = process::invoke(&folders.invocation(&job.binary, action, limit))?;
+    let mut outcome = outcome_of(finished.record, &finished.ending, &job.name, limit);
+    // Rust's allocator says this on stderr before it aborts; the sandbox's
+    // memory limit is the usual reason.
+    if matches!(outcome, TestOutcome::Crashed { .. })
+        && finished.stderr.text.contains("memory allocation of ")
+    {
+        outcome = TestOutcome::OutOfMemory;
+    }
     Ok(TestRun {
-        outcome: outcome_of(finished.record, &finished.ending, &job.name, limit),
+        outcome,
         duration: finished.duration,
         stdout: finished.stdout,
         stderr: finished.stderr,
@@ -494,9 +500,16 @@ esac
     fn run_fake(manifest: &Manifest, build: TaskBuild) -> anyhow::Result<Vec<TestOutcome>> {
         let tasks: Vec<&Task> = manifest.tasks.iter().collect();
         let seen = Mutex::new(Vec::new());
-        let runs = run(manifest, &tasks, &[build], 4, &|done, total| {
-            seen.lock().unwrap().push((done, total));
-        })?;
+        let runs = run(
+            manifest,
+            &tasks,
+            &[build],
+            &Sandbox::off(),
+            4,
+            &|done, total| {
+                seen.lock().unwrap().push((done, total));
+            },
+        )?;
         // Progress starts at 0 and ends with every started test finished.
         let seen = seen.into_inner().unwrap();
         let (first, last) = (seen[0], seen[seen.len() - 1]);

@@ -8,7 +8,7 @@
 use std::{
     io::{Read, Write},
     path::Path,
-    process::{Command, ExitStatus, Stdio},
+    process::{ExitStatus, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -16,6 +16,8 @@ use std::{
 use anyhow::Context as _;
 use grading_protocol::{Action, PROTOCOL_FLAG, Record, Request};
 use wait_timeout::ChildExt;
+
+use crate::sandbox::{Sandbox, TestFolders};
 
 /// How much of each stream is kept. The rest is read and dropped, so a
 /// process that floods its output neither blocks on a full pipe nor fills
@@ -27,17 +29,21 @@ pub const KEPT_OUTPUT_BYTES: usize = 8 * 1024;
 /// test's process group, can hold them open longer; its output is then cut.
 const PIPE_GRACE: Duration = Duration::from_secs(2);
 
+/// How long a sandbox launcher asked to stop may take to kill its test's
+/// processes and exit.
+const LAUNCHER_GRACE: Duration = Duration::from_secs(5);
+
 /// What to run.
 pub struct Invocation<'a> {
     pub binary: &'a Path,
     pub action: Action,
     pub timeout: Duration,
-    /// Where the record goes: a fresh folder with a random name is made in it
-    /// for each invocation, so no process can find another's record by name.
+    /// Where the invocation's folder goes: a fresh one with a random name
+    /// for each, holding its record and its scratch folder (its working
+    /// folder and `TMPDIR`), so no process can find another's by name.
     pub records: &'a Path,
-    /// The process's working folder: not `records` nor inside it, so a
-    /// process looking around where it runs finds no records to tamper with.
-    pub work_dir: &'a Path,
+    /// What confines the process.
+    pub sandbox: &'a Sandbox,
 }
 
 /// How the process ended.
@@ -74,6 +80,11 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
         .tempdir_in(invocation.records)
         .context("cannot create a record folder")?;
     let record_path = record_dir.path().join("record.json");
+    let scratch = record_dir.path().join("scratch");
+    // The record exists from the start, empty: the sandbox lets the test
+    // write that one file and make none beside it.
+    std::fs::write(&record_path, "").context("cannot create a record file")?;
+    std::fs::create_dir(&scratch).context("cannot create a scratch folder")?;
     let request = Request {
         token: token.clone(),
         record_path: record_path.clone(),
@@ -81,14 +92,21 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     };
 
     let started = Instant::now();
-    let mut command = Command::new(invocation.binary);
+    let mut command = invocation.sandbox.command(
+        invocation.binary,
+        &TestFolders {
+            scratch: &scratch,
+            record: &record_path,
+        },
+    );
     super::environment::apply(&mut command);
+    command.env("TMPDIR", &scratch);
     // A group of its own: whatever the test starts is killed with it.
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
         .arg(PROTOCOL_FLAG)
-        .current_dir(invocation.work_dir)
+        .current_dir(&scratch)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -108,10 +126,16 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     let ending = match child.wait_timeout(invocation.timeout)? {
         Some(status) => Ending::Exited(status),
         None => {
-            crate::interrupt::kill_process_group(child.id());
-            // Already gone is fine: it ended between the two calls.
-            let _ = child.kill();
-            child.wait()?;
+            // The launcher kills the test and all it started (setsid or not);
+            // killing its group is the last resort, and all there is without one.
+            let stopped = invocation.sandbox.ask_to_stop(child.id())
+                && child.wait_timeout(LAUNCHER_GRACE)?.is_some();
+            if !stopped {
+                crate::interrupt::kill_process_group(child.id());
+                // Already gone is fine: it ended between the two calls.
+                let _ = child.kill();
+                child.wait()?;
+            }
             Ending::TimedOut
         }
     };
@@ -284,7 +308,7 @@ mod tests {
             action: Action::List,
             timeout: Duration::from_secs(10),
             records: scratch.path(),
-            work_dir: scratch.path(),
+            sandbox: &Sandbox::off(),
         })
         .unwrap();
         assert!(finished.record.is_none());
@@ -320,7 +344,7 @@ printf '{{"token":"%s","answer":{{"kind":"outcome","test":"t","outcome":{{"kind"
             action: Action::Run { test: "t".into() },
             timeout: Duration::from_secs(10),
             records: scratch,
-            work_dir: scratch,
+            sandbox: &Sandbox::off(),
         })
         .unwrap()
     }
@@ -384,7 +408,7 @@ printf '{{"token":"%s","answer":{{"kind":"outcome","test":"t","outcome":{{"kind"
             action: Action::List,
             timeout: Duration::from_millis(200),
             records: scratch.path(),
-            work_dir: scratch.path(),
+            sandbox: &Sandbox::off(),
         })
         .unwrap();
         assert_eq!(finished.ending, Ending::TimedOut);

@@ -245,3 +245,28 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Processes alive on this machine whose command line has `needle` as one
+/// of its arguments, or whose working folder is inside `folder`.
+#[cfg(target_os = "linux")]
+pub fn processes_with(needle: Option<&str>, folder: Option<&Path>) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let proc_dir = entry.path();
+        let Ok(cmdline) = std::fs::read(proc_dir.join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<String> = cmdline
+            .split(|byte| *byte == 0)
+            .map(|arg| String::from_utf8_lossy(arg).into_owned())
+            .collect();
+        let by_arg = needle.is_some_and(|needle| args.iter().any(|arg| arg == needle));
+        let by_folder = folder.is_some_and(|folder| {
+            std::fs::read_link(proc_dir.join("cwd")).is_ok_and(|cwd| cwd.starts_with(folder))
+        });
+        if by_arg || by_folder {
+            found.push(args.join(" "));
+        }
+    }
+    found
+}
