@@ -1,0 +1,196 @@
+//! The sandbox, tried the way a student who cannot solve a task would try
+//! to buy its points: every attack earns nothing for its task, costs no
+//! other task anything, leaves no process behind, leaves the suites as they
+//! were, and an honest submission graded right after gets its true score.
+//!
+//! Each planted fixture is an attack followed by `todo!()`: only a working
+//! attack could pass a test. The assertions that go with each say what the
+//! attack would have done had it worked.
+
+mod support;
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use checker::mutants::Base;
+use support::{assert_each_costs_only_its_task, hostile, repo, task, tree};
+
+/// Every file under `dir`, with its bytes.
+fn fingerprint(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(fingerprint(&path));
+        } else {
+            files.insert(path.clone(), std::fs::read(&path).unwrap());
+        }
+    }
+    files
+}
+
+/// The protections the checker reported.
+fn protections(report: &serde_json::Value) -> &serde_json::Value {
+    &report["sandbox"]
+}
+
+/// Whether the report says `protection` was in force; says so on stderr
+/// when it was not, since then its assertions cannot be made here.
+fn in_force(report: &serde_json::Value, protection: &str) -> bool {
+    let on = protections(report)[protection] == true;
+    if !on {
+        eprintln!(
+            "note: the sandbox's `{protection}` protection is not available here; its checks are skipped"
+        );
+    }
+    on
+}
+
+/// An honest submission graded right after the attacks gets all its points.
+fn assert_honest_grading_is_right() {
+    let honest = tree("after-the-attacks", Base::Solutions, &[]);
+    let report = support::grade_json(&["--exercises", honest.root.to_str().unwrap()]);
+    assert_eq!(report["score"], 100, "{report:#}");
+    assert_eq!(report["bonus"], 5, "{report:#}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn attacks_on_what_grades_earn_nothing() {
+    // A server outside the sandbox, on loopback, counting who reaches it.
+    let reached = Arc::new(AtomicUsize::new(0));
+    let listening = std::net::TcpListener::bind("127.0.0.1:47913").ok();
+    let outside_server = listening.is_some();
+    if let Some(listener) = listening {
+        let reached = Arc::clone(&reached);
+        std::thread::spawn(move || {
+            for _ in listener.incoming().flatten() {
+                reached.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+    }
+    let grading = repo().join("target/grading");
+    let _ = std::fs::remove_file(grading.join("PLANTED"));
+    let suites_before = fingerprint(&repo().join("checker/suites"));
+
+    let fixtures = [
+        (
+            "01-async-rewrite",
+            hostile("01-async-rewrite", "reads_the_suites"),
+        ),
+        (
+            "02-timing-decorator",
+            hostile("02-timing-decorator", "writes_the_suites"),
+        ),
+        ("03-req", hostile("03-req", "reads_own_memory")),
+        ("04-site-check", hostile("04-site-check", "calls_outside")),
+    ];
+    let planted: Vec<(&str, &checker::mutants::Mutant)> = fixtures
+        .iter()
+        .map(|(dir, fixture)| (*dir, fixture))
+        .collect();
+    let tree = tree("attacks-on-grading", Base::Solutions, &planted);
+    let report = assert_each_costs_only_its_task(&tree, &planted, &[]);
+
+    if in_force(&report, "files") {
+        assert_eq!(
+            fingerprint(&repo().join("checker/suites")),
+            suites_before,
+            "the suites changed"
+        );
+        assert!(
+            !grading.join("PLANTED").exists(),
+            "target/grading was written"
+        );
+        let text = report.to_string();
+        assert!(!text.contains("LEAKED SUITE"), "a suite leaked: {text}");
+        for name in ["/proc/self/mem", "fn main"] {
+            assert!(!text.contains(name), "{name} in the report: {text}");
+        }
+    }
+    if outside_server && in_force(&report, "network") {
+        assert_eq!(
+            reached.load(Ordering::SeqCst),
+            0,
+            "a test reached a server outside"
+        );
+    }
+    assert_honest_grading_is_right();
+}
+
+const MARKERS: [&str; 3] = [
+    "/tmp/async-exercises-escaped-setsid",
+    "/tmp/async-exercises-escaped-forked",
+    "/tmp/async-exercises-escaped-build",
+];
+
+#[cfg(target_os = "linux")]
+#[test]
+fn resource_attacks_end_their_tests_and_nothing_survives() {
+    for marker in MARKERS {
+        let _ = std::fs::remove_file(marker);
+    }
+    let fixtures = [
+        (
+            "01-async-rewrite",
+            hostile("01-async-rewrite", "memory_bomb"),
+        ),
+        (
+            "02-timing-decorator",
+            hostile("02-timing-decorator", "file_bomb"),
+        ),
+        ("03-req", hostile("03-req", "escapes_the_test")),
+        ("04-site-check", hostile("04-site-check", "fork_bomb")),
+    ];
+    let planted: Vec<(&str, &checker::mutants::Mutant)> = fixtures
+        .iter()
+        .map(|(dir, fixture)| (*dir, fixture))
+        .collect();
+    let tree = tree("resource-attacks", Base::Solutions, &planted);
+    let report = assert_each_costs_only_its_task(&tree, &planted, &[]);
+
+    let messages = |dir: &str| -> Vec<String> {
+        task(&report, dir)["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|test| test["status"] != "passed")
+            .map(|test| test["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    if in_force(&report, "limits") {
+        for message in messages("01-async-rewrite") {
+            assert!(message.contains("ran out of memory"), "{message}");
+        }
+        for message in messages("02-timing-decorator") {
+            // The bonus test compiles the macro crate only; the rest write.
+            assert!(
+                message.contains("SIGXFSZ") || message.contains("not yet implemented"),
+                "{message}"
+            );
+        }
+    }
+    // A submission's build script is not used, and the report says so.
+    assert_eq!(
+        task(&report, "03-req")["ignored_files"],
+        serde_json::json!(["build.rs"])
+    );
+    if in_force(&report, "descendants") {
+        // The planted processes would act three seconds after they started.
+        std::thread::sleep(std::time::Duration::from_secs(4));
+        for marker in MARKERS {
+            assert!(!Path::new(marker).exists(), "{marker} was written");
+        }
+        assert_eq!(
+            support::processes_with(Some("6007"), None),
+            Vec::<String>::new()
+        );
+    }
+    assert_honest_grading_is_right();
+}
