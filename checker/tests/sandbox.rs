@@ -5,7 +5,9 @@
 //!
 //! Each planted fixture is an attack followed by `todo!()`: only a working
 //! attack could pass a test. The assertions that go with each say what the
-//! attack would have done had it worked.
+//! attack would have done had it worked. The sandbox is Linux's.
+
+#![cfg(target_os = "linux")]
 
 mod support;
 
@@ -60,7 +62,6 @@ fn assert_honest_grading_is_right() {
     assert_eq!(report["bonus"], 5, "{report:#}");
 }
 
-#[cfg(target_os = "linux")]
 #[test]
 fn attacks_on_what_grades_earn_nothing() {
     // A server outside the sandbox, on loopback, counting who reaches it.
@@ -130,7 +131,6 @@ const MARKERS: [&str; 3] = [
     "/tmp/async-exercises-escaped-build",
 ];
 
-#[cfg(target_os = "linux")]
 #[test]
 fn resource_attacks_end_their_tests_and_nothing_survives() {
     for marker in MARKERS {
@@ -193,4 +193,58 @@ fn resource_attacks_end_their_tests_and_nothing_survives() {
         );
     }
     assert_honest_grading_is_right();
+}
+
+/// `--sandbox strict` grades only where every protection is in force, and
+/// says which is missing otherwise; the human report names what was not in
+/// force (here, with the sandbox off, everything).
+#[test]
+fn strict_grades_only_with_every_protection_and_the_report_says_what_was_off() {
+    let probe = support::checker()
+        .args(["sandbox-exec", "--probe"])
+        .output()
+        .unwrap();
+    let protections: serde_json::Value = serde_json::from_slice(&probe.stdout).unwrap();
+    let all = ["files", "limits", "network", "descendants"]
+        .iter()
+        .all(|name| protections[name] == true);
+
+    let _one = support::one_grading_at_a_time();
+    let strict = support::checker()
+        .args([
+            "--quiet",
+            "--sandbox",
+            "strict",
+            "--solutions",
+            "--task",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    if all {
+        assert_eq!(strict.status.code(), Some(0), "{strict:?}");
+    } else {
+        assert_eq!(strict.status.code(), Some(2), "{strict:?}");
+        let stderr = String::from_utf8_lossy(&strict.stderr);
+        assert!(stderr.contains("--sandbox strict"), "{stderr}");
+    }
+
+    let off = support::checker()
+        .args([
+            "--quiet",
+            "--color",
+            "never",
+            "--sandbox",
+            "off",
+            "--solutions",
+            "--task",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&off.stdout);
+    assert!(
+        human.contains("sandbox: not in force here: files, limits, network, descendants"),
+        "{human}"
+    );
 }
