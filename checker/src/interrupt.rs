@@ -47,7 +47,16 @@ pub fn install() -> anyhow::Result<()> {
         // The list stays locked until the process has exited, so the main
         // thread, in `exit_if_interrupted`, waits for the clean-up to finish.
         with_live(|live| {
-            for group in live.process_groups.drain() {
+            // A test's sandbox launcher, asked first, also kills what the
+            // test started outside its group (setsid); then everyone goes.
+            let groups: Vec<u32> = live.process_groups.drain().collect();
+            if !groups.is_empty() {
+                for &group in &groups {
+                    stop_process_group(group);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            for group in groups {
                 kill_process_group(group);
             }
             for folder in live.folders.drain() {
@@ -112,6 +121,18 @@ pub fn kill_process_group(group: u32) {
         let _ = signal::killpg(Pid::from_raw(group), signal::Signal::SIGKILL);
     }
 }
+
+/// Asks every process in the group `group` to stop (SIGTERM).
+#[cfg(unix)]
+fn stop_process_group(group: u32) {
+    use nix::{sys::signal, unistd::Pid};
+    if let Ok(group) = i32::try_from(group) {
+        let _ = signal::killpg(Pid::from_raw(group), signal::Signal::SIGTERM);
+    }
+}
+
+#[cfg(not(unix))]
+fn stop_process_group(_group: u32) {}
 
 /// Windows has no process groups to kill; only the test process itself is
 /// killed there (see the README).
