@@ -65,18 +65,26 @@ async fn sends_each_i_once() {
     }
 }
 
+/// The status request `i` is answered with: distinct for every i < N, and
+/// neither rising nor falling with i (7 and 15 share no factor).
+fn status_of(i: usize) -> u16 {
+    200 + ((i * 7) % N) as u16
+}
+
 async fn statuses_come_back_in_order_of_i() {
     let server = MockServer::start_async().await;
     for i in 0..N {
-        // Request i answers with status 200+i, and the earlier the request, the
-        // later its answer: completion order is the reverse of i.
+        // The earlier the request, the later its answer: completion order
+        // is the reverse of i. And the statuses do not rise with i, so
+        // neither the order answers arrive in nor sorting by status gives
+        // the order of i.
         let delay = Duration::from_millis(20 * (N - i) as u64);
         server
             .mock_async(|when, then| {
                 when.method(GET)
                     .path("/page")
                     .query_param("i", i.to_string());
-                then.status(200 + i as u16).delay(delay);
+                then.status(status_of(i)).delay(delay);
             })
             .await;
     }
@@ -84,7 +92,7 @@ async fn statuses_come_back_in_order_of_i() {
     let statuses = async_rewrite::run_all(&server.url("/page"), N).await;
 
     let expected: Vec<StatusCode> = (0..N)
-        .map(|i| StatusCode::from_u16(200 + i as u16).unwrap())
+        .map(|i| StatusCode::from_u16(status_of(i)).unwrap())
         .collect();
     ensure!(statuses.is_ok(), en: "run_all failed: {statuses:?}", ru: "run_all вернул ошибку: {statuses:?}");
     let statuses = statuses.unwrap_or_default();
@@ -94,6 +102,53 @@ async fn statuses_come_back_in_order_of_i() {
              (here the answers arrive last-first): got {statuses:?}",
         ru: "статусы должны идти в порядке i, а не в порядке прихода ответов \
              (здесь ответы приходят от последнего к первому): получено {statuses:?}",
+    );
+}
+
+async fn all_requests_are_in_flight_together() {
+    // Every answer is held back for HELD; meanwhile the server's request log
+    // is read. Run at once, all N requests reach the server within
+    // milliseconds of each other, long before any is answered; run one by
+    // one (or a few at a time) only the first few arrive until the first
+    // answers come back. No duration is judged: only how many requests were
+    // in flight together. WAIT, the time given for them to arrive, is far
+    // longer than sending N requests takes even on a loaded machine, and
+    // shorter than HELD, so no answer can let a sequential run catch up.
+    const HELD: Duration = Duration::from_secs(8);
+    const WAIT: Duration = Duration::from_secs(4);
+    let server = MockServer::start_async().await;
+    let held = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/held");
+            then.status(200).delay(HELD);
+        })
+        .await;
+
+    let url = server.url("/held");
+    let run = async_rewrite::run_all(&url, N);
+    let arrivals = async {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let arrived = held.calls_async().await;
+            if arrived >= N || tokio::time::Instant::now() >= deadline {
+                return arrived;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let in_flight = tokio::select! {
+        arrived = arrivals => arrived,
+        result = run => {
+            ensure!(false, en: "run_all returned before any answer came back: {result:?}", ru: "run_all вернулся раньше, чем пришёл хоть один ответ: {result:?}");
+            0
+        }
+    };
+    ensure!(
+        in_flight >= N,
+        en: "only {in_flight} of {N} requests were in flight together: the rewrite is not done \
+             while requests still run one by one (or a few at a time). Start all {N}, then await them together",
+        ru: "одновременно в пути было только {in_flight} из {N} запросов: переделка не закончена, \
+             пока запросы идут по одному (или по нескольку). Запустите все {N} и ждите их вместе",
     );
 }
 
@@ -164,6 +219,7 @@ harness::suite!(
     sends_exactly_n_requests,
     sends_each_i_once,
     statuses_come_back_in_order_of_i,
+    all_requests_are_in_flight_together,
     requests_run_at_once,
     zero_requests_give_an_empty_answer,
     unreachable_server_is_an_error,
