@@ -246,19 +246,136 @@ async fn empty_and_zero_limit_are_handled() {
         ru: "без URL не должно быть результатов, получено {results:?}",
     );
 
-    let server = server_with(&[(200, 0)]).await;
-    let urls = vec![server.url("/200/0"); 2];
-    let results = tokio::time::timeout(
-        Duration::from_secs(3),
-        site_check::check_sites(&urls, 0, Duration::from_secs(1)),
-    )
-    .await;
+    // A limit of 0 counts as 1: of three sites whose answers are held back,
+    // exactly one is asked at a time — not none (a stall), not all three.
+    let in_flight = requests_in_flight_after(&["/held/a", "/held/b", "/held/c"], 0).await;
     ensure!(
-        results.is_ok(),
-        en: "check_sites with limit 0 did not finish in 3 s: a limit of 0 counts as 1",
-        ru: "check_sites с лимитом 0 не закончился за 3 с: лимит 0 считается за 1",
+        in_flight == 1,
+        en: "with limit 0, {in_flight} requests were in flight at once: a limit of 0 counts as 1",
+        ru: "при лимите 0 одновременно шло запросов: {in_flight}; лимит 0 считается за 1",
     );
-    all_ok(&results.unwrap_or_default(), 2);
+}
+
+/// Starts `check_sites` on `paths` (each answered only after 8 s) with
+/// `limit`, and counts the requests that reached the server within 1.5 s —
+/// long enough for every request the limit allows to arrive, even on a
+/// loaded machine, and far shorter than any answer — then drops the run.
+async fn requests_in_flight_after(paths: &[&str], limit: usize) -> usize {
+    let server = MockServer::start_async().await;
+    let held = server
+        .mock_async(|when, then| {
+            when.method(GET).path_prefix("/held/");
+            then.status(200).delay(Duration::from_secs(8));
+        })
+        .await;
+    let urls: Vec<String> = paths.iter().map(|path| server.url(*path)).collect();
+    tokio::select! {
+        _ = site_check::check_sites(&urls, limit, Duration::from_secs(30)) => {}
+        _ = tokio::time::sleep(Duration::from_millis(1500)) => {}
+    }
+    held.calls_async().await
+}
+
+async fn a_slow_site_does_not_hold_up_the_others() {
+    // The first site answers only after HELD; six quick ones follow, with a
+    // limit of 2. One slot waits for the slow site; the other must go on
+    // through the quick ones meanwhile (6 × 0.1 s). A limit that counts
+    // answered-but-not-yet-handed-out requests (`buffered`), or batches
+    // joined one after another, leaves that slot idle until the slow site
+    // answers. No duration is judged: only whether the quick sites were
+    // asked while the slow one was still held.
+    const HELD: Duration = Duration::from_secs(8);
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/slow");
+            then.status(200).delay(HELD);
+        })
+        .await;
+    let quick = server
+        .mock_async(|when, then| {
+            when.method(GET).path_prefix("/quick/");
+            then.status(200).delay(Duration::from_millis(100));
+        })
+        .await;
+    let mut urls = vec![server.url("/slow")];
+    urls.extend((0..6).map(|i| server.url(format!("/quick/{i}"))));
+
+    let watch = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
+        loop {
+            let asked = quick.calls_async().await;
+            if asked >= 6 || tokio::time::Instant::now() >= deadline {
+                return asked;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let asked = tokio::select! {
+        asked = watch => asked,
+        _ = site_check::check_sites(&urls, 2, Duration::from_secs(30)) => 6,
+    };
+    ensure!(
+        asked >= 6,
+        en: "while the first site was still answering, only {asked} of the 6 quick sites behind it \
+             were asked, with a limit of 2: a slot stayed idle. Start the next request as soon as \
+             any one finishes (buffer_unordered with indices, or a Semaphore), not in batches or in order",
+        ru: "пока первый сайт ещё отвечал, из 6 быстрых сайтов за ним опрошено только {asked} \
+             при лимите 2: место простаивало. Запускайте следующий запрос, как только завершился \
+             любой (buffer_unordered с индексами или Semaphore), а не пачками и не по порядку",
+    );
+}
+
+async fn redirects_are_followed() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/old");
+            then.status(301).header("location", "/new");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/new");
+            then.status(200);
+        })
+        .await;
+
+    let results = site_check::check_sites(&[server.url("/old")], 1, Duration::from_secs(5)).await;
+
+    let got = statuses(&results);
+    ensure!(
+        got == [Ok(200)],
+        en: "a site that redirects to a page answering 200 must give [Ok(200)], got {got:?}: \
+             follow redirects (reqwest's Client does by default)",
+        ru: "сайт, перенаправляющий на страницу с ответом 200, должен дать [Ok(200)], получено \
+             {got:?}: выполняйте редиректы (Client из reqwest делает это по умолчанию)",
+    );
+}
+
+async fn elapsed_excludes_the_wait_for_a_slot() {
+    // Limit 1: the second site waits 0.8 s for the first to finish, then
+    // answers at once. Its elapsed is its own request's time (milliseconds
+    // on loopback), not the wait; 0.4 s is half the wait, and far above a
+    // loopback answer on any machine.
+    let server = server_with(&[(200, 800), (200, 0)]).await;
+    let urls = [server.url("/200/800"), server.url("/200/0")];
+
+    let results = site_check::check_sites(&urls, 1, Duration::from_secs(5)).await;
+
+    all_ok(&results, 2);
+    let second = results
+        .get(1)
+        .and_then(|result| result.as_ref().ok())
+        .map(|site| secs(site.elapsed))
+        .unwrap_or_default();
+    ensure!(
+        second < 0.4,
+        en: "the second site answers at once but was measured as {second:.3} s: elapsed starts \
+             when its own request starts, not when check_sites or its wait for a slot began",
+        ru: "второй сайт отвечает сразу, но измерен как {second:.3} с: отсчёт начинается, когда \
+             начинается его собственный запрос, а не check_sites и не ожидание места",
+    );
 }
 
 harness::suite!(
@@ -269,5 +386,8 @@ harness::suite!(
     a_slow_site_times_out_early,
     the_timeout_is_per_request_not_per_batch,
     elapsed_is_measured_per_site,
+    elapsed_excludes_the_wait_for_a_slot,
+    a_slow_site_does_not_hold_up_the_others,
+    redirects_are_followed,
     empty_and_zero_limit_are_handled,
 );

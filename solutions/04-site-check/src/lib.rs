@@ -44,13 +44,25 @@ pub async fn check_sites<S: AsRef<str>>(
     timeout: Duration,
 ) -> Vec<SiteResult> {
     let client = Client::new();
-    // `buffered` keeps at most `limit` futures running and yields their
-    // outputs in input order, whatever order they finish in.
-    futures::stream::iter(urls)
-        .map(|url| check_site(&client, url.as_ref(), timeout))
-        .buffered(limit.max(1))
+    // `buffer_unordered` keeps at most `limit` requests in flight and starts
+    // the next one as soon as any finishes, so one slow site never leaves a
+    // slot idle (`buffered` would: it counts answers it has not handed out
+    // yet, in order, against the limit). Each answer carries its index back
+    // to its place, so the results keep the order of `urls`.
+    let mut results: Vec<Option<SiteResult>> = vec![None; urls.len()];
+    let mut answers = futures::stream::iter(urls.iter().enumerate())
+        .map(|(index, url)| {
+            let client = &client;
+            async move { (index, check_site(client, url.as_ref(), timeout).await) }
+        })
+        .buffer_unordered(limit.max(1));
+    while let Some((index, result)) = answers.next().await {
+        results[index] = Some(result);
+    }
+    results
+        .into_iter()
+        .map(|result| result.expect("every URL was checked"))
         .collect()
-        .await
 }
 
 /// One site: parse the URL, GET it within `timeout`, classify a failure.

@@ -31,8 +31,11 @@
 //! A 404 or a 500 is not an error here: the site answered, and its status is
 //! the result.
 //!
-//! Where to look: `futures::StreamExt::buffered` (order kept) or
-//! `tokio::sync::Semaphore` (a permit per request in flight);
+//! Where to look: `futures::StreamExt::buffer_unordered` over
+//! `urls.iter().enumerate()` (each answer carries its index back to its
+//! place) or `tokio::sync::Semaphore` (a permit per request in flight).
+//! Beware `buffered`: it keeps order, but an answer it has not handed out yet
+//! still holds its slot, so one slow site at the front stalls the rest;
 //! `reqwest::RequestBuilder::timeout` or `tokio::time::timeout`; and
 //! `reqwest::Error::is_timeout` / `::is_connect` / `::is_builder` to sort
 //! errors into [`CheckError`]'s kinds.
