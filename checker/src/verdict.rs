@@ -73,8 +73,10 @@ pub struct TaskGrade {
     pub message: Option<String>,
     /// `file:line` that message points at, when known.
     pub location: Option<String>,
-    /// Wall time of the task's tests, added up.
-    pub duration_secs: f64,
+    /// The task's tests' run times added up. Tests run in parallel, so this
+    /// can exceed both the wall time and the task's time limit; the limit
+    /// counts wall time from the task's first test.
+    pub summed_test_secs: f64,
     /// Files of a submission that were not graded (a Cargo.toml, a
     /// `build.rs`, anything but source under `src/`), relative to the task.
     pub ignored_files: Vec<String>,
@@ -312,7 +314,7 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
         file: format!("{graded}/{}/{}", task.dir, task.edit),
         message,
         location,
-        duration_secs: tests.iter().map(|test| test.duration_secs).sum(),
+        summed_test_secs: tests.iter().map(|test| test.duration_secs).sum(),
         ignored_files: Vec::new(),
         tests,
         first_hint: task.hints.first().map(|hint| hint.get(lang).to_owned()),
@@ -555,7 +557,7 @@ mod tests {
             file: String::new(),
             message: None,
             location: None,
-            duration_secs: 0.0,
+            summed_test_secs: 0.0,
             ignored_files: Vec::new(),
             tests: Vec::new(),
             first_hint: None,
@@ -711,7 +713,7 @@ mod tests {
         assert_eq!((task.message, task.location), (None, None));
         assert_eq!(task.file, "exercises/07-seven/src/lib.rs");
         assert!(
-            (task.duration_secs - 0.020).abs() < 1e-9,
+            (task.summed_test_secs - 0.020).abs() < 1e-9,
             "four tests of 5 ms"
         );
 

@@ -22,7 +22,7 @@ fn redact_durations(report: &mut serde_json::Value) {
     }
     redact(report, "timings", "[timings]");
     for task in report["tasks"].as_array_mut().unwrap() {
-        redact(task, "duration_secs", "[duration]");
+        redact(task, "summed_test_secs", "[duration]");
         for test in task["tests"].as_array_mut().unwrap() {
             redact(test, "duration_secs", "[duration]");
         }

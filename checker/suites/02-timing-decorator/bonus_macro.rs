@@ -16,6 +16,28 @@ async fn slow_double(x: u32) -> u32 {
     x * 2
 }
 
+/// A method: the report names it by its own name, as Python's decorator
+/// prints `func.__name__` ("work", not "Worker::work").
+struct Worker {
+    factor: u32,
+}
+
+impl Worker {
+    #[timing_decorator::timeit]
+    async fn work(&self, x: u32) -> u32 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        x * self.factor
+    }
+}
+
+/// The seconds in `printed` if it is exactly one report line for `name`.
+fn reported_seconds(printed: &str, name: &str) -> Option<f64> {
+    printed
+        .strip_prefix(&format!("Execution time of {name}: "))
+        .and_then(|rest| rest.strip_suffix(" seconds\n"))
+        .and_then(|seconds| seconds.parse::<f64>().ok())
+}
+
 async fn the_attribute_times_the_function_it_decorates() {
     let (output, printed) = capture_stdout(slow_double(21)).await;
     ensure!(
@@ -23,10 +45,7 @@ async fn the_attribute_times_the_function_it_decorates() {
         en: "#[timeit] changed the function: slow_double(21) gave {output}, expected 42",
         ru: "#[timeit] изменил функцию: slow_double(21) вернула {output}, ожидалось 42",
     );
-    let seconds = printed
-        .strip_prefix("Execution time of slow_double: ")
-        .and_then(|rest| rest.strip_suffix(" seconds\n"))
-        .and_then(|seconds| seconds.parse::<f64>().ok());
+    let seconds = reported_seconds(&printed, "slow_double");
     ensure!(
         seconds.is_some_and(|seconds| (0.05..1.5).contains(&seconds)),
         en: "a call of the decorated slow_double printed {printed:?}; expected one line \
@@ -34,11 +53,28 @@ async fn the_attribute_times_the_function_it_decorates() {
         ru: "вызов slow_double с атрибутом напечатал {printed:?}; ожидалась одна строка \
              \"Execution time of slow_double: 0.0500 seconds\"",
     );
-    let (output, _) = capture_stdout(slow_double(0)).await;
+    let (output, printed) = capture_stdout(slow_double(0)).await;
     ensure!(
         output == 0,
         en: "an early return inside the decorated function must still return its value",
         ru: "ранний return внутри функции с атрибутом должен по-прежнему возвращать значение",
+    );
+    ensure!(
+        reported_seconds(&printed, "slow_double").is_some(),
+        en: "slow_double(0) returns early, and printed {printed:?}: a call that returns early \
+             is timed and reported too (a `return` in the body must not skip the report)",
+        ru: "slow_double(0) выходит раньше и напечатала {printed:?}: вызов с ранним return тоже \
+             замеряется и печатает отчёт (return в теле не должен пропускать отчёт)",
+    );
+
+    let worker = Worker { factor: 3 };
+    let (output, printed) = capture_stdout(worker.work(5)).await;
+    ensure!(
+        output == 15 && reported_seconds(&printed, "work").is_some(),
+        en: "a decorated method worker.work(5) gave {output} and printed {printed:?}; expected 15 \
+             and \"Execution time of work: ... seconds\" (the function's own name, as Python's __name__)",
+        ru: "метод с атрибутом worker.work(5) вернул {output} и напечатал {printed:?}; ожидалось 15 \
+             и \"Execution time of work: ... seconds\" (собственное имя функции, как __name__ в Python)",
     );
 }
 

@@ -122,7 +122,8 @@ async fn response_types_parse() {
             ru: "{name:?} должен разбираться как Ok({expected:?}), получено {parsed:?}",
         );
     }
-    for unknown in ["xml", "", "jsonp"] {
+    // The names are exactly the lecture's: lowercase.
+    for unknown in ["xml", "", "jsonp", "JSON", "Text"] {
         let parsed = unknown.parse::<ResponseType>();
         ensure!(
             parsed == Err(UnknownResponseType(unknown.into())),
@@ -205,6 +206,159 @@ async fn refused_connection_is_a_transport_error() {
     );
 }
 
+async fn other_success_statuses_are_bodies() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/created");
+            then.status(201).body("{\"id\": 7}");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/empty");
+            then.status(204);
+        })
+        .await;
+
+    let created = req::req(&Client::new(), &server.url("/created"), &[], &[], "json").await;
+    ensure!(
+        matches!(&created, Ok(Body::Json(value)) if value["id"] == 7),
+        en: "201 Created is a success (every 2xx is): expected Body::Json({{\"id\": 7}}), got {created:?}",
+        ru: "201 Created — это успех (как любой 2xx): ожидалось Body::Json({{\"id\": 7}}), получено {created:?}",
+    );
+    let empty = req::req(&Client::new(), &server.url("/empty"), &[], &[], "text").await;
+    ensure!(
+        matches!(&empty, Ok(Body::Text(text)) if text.is_empty()),
+        en: "204 No Content is a success with an empty body: expected Body::Text(\"\"), got {empty:?}",
+        ru: "204 No Content — успех с пустым телом: ожидалось Body::Text(\"\"), получено {empty:?}",
+    );
+}
+
+async fn bad_headers_are_errors_not_panics() {
+    let server = MockServer::start_async().await;
+    let anything = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body("{}");
+        })
+        .await;
+    let (url, client) = (server.url("/doc"), Client::new());
+
+    // A space in a header's name, a line break in its value: neither can
+    // be sent. Both are the caller's mistake, reported as an error (reqwest
+    // reports it when the request is sent), and no request goes out.
+    for (name, value) in [("bad name", "value"), ("x-note", "line\nbreak")] {
+        let headers = [(name, value)];
+        let call = req::req(&client, &url, &[], &headers, "json");
+        let result = futures_catch(std::panic::AssertUnwindSafe(call)).await;
+        let got = describe(&result);
+        ensure!(
+            matches!(&result, Some(Err(ReqError::Transport(_)))),
+            en: "the header ({name:?}, {value:?}) cannot be sent: expected Err(ReqError::Transport), \
+                 got {got} — never a panic",
+            ru: "заголовок ({name:?}, {value:?}) нельзя отправить: ожидалась Err(ReqError::Transport), \
+                 получено {got} — и никакой паники",
+        );
+    }
+    let calls = anything.calls_async().await;
+    ensure!(
+        calls == 0,
+        en: "{calls} requests went out with headers that cannot be sent",
+        ru: "ушло {calls} запросов с заголовками, которые нельзя отправить",
+    );
+}
+
+/// Polls `future` to its end, turning a panic into `None` (a `todo!()`
+/// goes on, so an untouched stub reads as not started).
+async fn futures_catch<F: std::future::Future>(
+    future: std::panic::AssertUnwindSafe<F>,
+) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    std::future::poll_fn(move |context| {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            future.as_mut().poll(context)
+        })) {
+            Ok(std::task::Poll::Ready(output)) => std::task::Poll::Ready(Some(output)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            // A todo!() still in place is "not started", as everywhere else.
+            Err(payload) if panic_text(&*payload).starts_with("not yet implemented") => {
+                std::panic::resume_unwind(payload)
+            }
+            Err(_) => std::task::Poll::Ready(None),
+        }
+    })
+    .await
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default()
+}
+
+fn describe<T: std::fmt::Debug>(result: &Option<T>) -> String {
+    match result {
+        Some(result) => format!("{result:?}"),
+        None => "a panic".to_owned(),
+    }
+}
+
+async fn the_given_client_is_used() {
+    // The caller's client carries a header of its own: a request that
+    // arrives without it was made by some other client.
+    let server = MockServer::start_async().await;
+    let through_it = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/doc").header("x-client", "the-callers");
+            then.status(200).body("{}");
+        })
+        .await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-client", reqwest::header::HeaderValue::from_static("the-callers"));
+    let client = Client::builder()
+        .default_headers(defaults)
+        .build()
+        .expect("a client");
+
+    let result = req::req(&client, &server.url("/doc"), &[], &[], "json").await;
+
+    let calls = through_it.calls_async().await;
+    ensure!(
+        calls == 1 && result.is_ok(),
+        en: "the request did not come from the client req was given (got {result:?}): use `client`, \
+             do not make a new one — it carries the caller's settings and its connection pool",
+        ru: "запрос пришёл не от клиента, переданного в req (получено {result:?}): используйте `client`, \
+             а не создавайте новый — в нём настройки вызывающего и пул соединений",
+    );
+}
+
+async fn json_is_parsed_whatever_the_content_type() {
+    // response_type says how to read the body; the server's Content-Type
+    // is not checked (many servers label JSON text/plain).
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/plain");
+            then.status(200)
+                .header("content-type", "text/plain")
+                .body("{\"ok\": true}");
+        })
+        .await;
+
+    let result = req::req(&Client::new(), &server.url("/plain"), &[], &[], "json").await;
+
+    ensure!(
+        matches!(&result, Ok(Body::Json(value)) if value["ok"] == true),
+        en: "JSON was asked for and the body is JSON, labelled text/plain: expected \
+             Body::Json({{\"ok\": true}}), got {result:?} — response_type decides, not Content-Type",
+        ru: "просили JSON, и тело — JSON с меткой text/plain: ожидалось Body::Json({{\"ok\": true}}), \
+             получено {result:?} — решает response_type, а не Content-Type",
+    );
+}
+
 harness::suite!(
     params_reach_the_server_encoded,
     headers_reach_the_server,
@@ -215,4 +369,8 @@ harness::suite!(
     error_statuses_are_status_errors,
     invalid_json_is_its_own_error,
     refused_connection_is_a_transport_error,
+    other_success_statuses_are_bodies,
+    bad_headers_are_errors_not_panics,
+    the_given_client_is_used,
+    json_is_parsed_whatever_the_content_type,
 );
