@@ -110,31 +110,40 @@ fn a_failing_test_shows_its_idea_and_what_it_printed() {
     let dir = tree.root.to_str().unwrap();
     let _one = one_grading_at_a_time();
     let (_, stdout) = run(&["--quiet", "--task", "1", "--exercises", dir]);
+    // The first failure is the one that says the rewrite is not done.
     assert!(
-        stdout.contains("✗ requests_run_at_once (failed, 6 points)"),
+        stdout.contains("✗ all_requests_are_in_flight_together (failed, 9 points)"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("are you awaiting inside the loop?"),
+        stdout.contains("only 1 of 15 requests were in flight together: the rewrite is not done"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("the idea: await inside a loop runs the requests one after another"),
+        stdout.contains("the idea: at once means every request is sent before any answer is awaited"),
         "{stdout}"
     );
-    // long_func prints each i: the student's own println! output is shown.
+    // long_func prints each i: the student's own println! output is shown
+    // (here only the first request ever started).
     assert!(
-        stdout.contains("it printed:\n    --- stdout ---\n    0\n    1\n"),
+        stdout.contains("it printed:\n    --- stdout ---\n    0\n    --- stderr ---"),
         "{stdout}"
+    );
+    // A sequential rewrite keeps at most 40% of the task.
+    assert!(stdout.contains("10/25"), "{stdout}");
+    let (_, verbose) = run(&["--quiet", "--verbose", "--task", "1", "--exercises", dir]);
+    assert!(
+        verbose.contains("are you awaiting inside the loop?"),
+        "{verbose}"
     );
 
     let (_, russian) = run(&["--quiet", "--lang", "ru", "--task", "1", "--exercises", dir]);
     assert!(
-        russian.contains("нет ли у вас await внутри цикла?"),
+        russian.contains("переделка не закончена, пока запросы идут по одному"),
         "{russian}"
     );
     assert!(
-        russian.contains("в чём идея: await внутри цикла"),
+        russian.contains("в чём идея: одновременно — значит, все запросы отправлены"),
         "{russian}"
     );
 }
