@@ -143,12 +143,12 @@ fn watch_grades_a_save_made_during_its_first_grading() {
     std::fs::write(tree.root.join("03-req/src/lib.rs"), req_solution()).unwrap();
     let seen = read_until(&stdout, "watching");
     assert!(
-        seen.contains(" 3  req               0/9      0/25  not started"),
+        seen.contains(" 3  req               0/13     0/25  not started"),
         "the first grading saw the old file: {seen}"
     );
     let regraded = answer(&stdout, "next:");
     assert!(
-        regraded.contains(" 3  req               9/9     25/25  passed"),
+        regraded.contains(" 3  req               13/13   25/25  passed"),
         "{regraded}"
     );
     quit(&mut child, &stdout);
@@ -172,7 +172,7 @@ fn watch_once(name: &str, extra_args: &[&str]) {
 
     let first = read_until(&lines, "watching");
     assert!(
-        first.contains(" 3  req               0/9      0/25  not started"),
+        first.contains(" 3  req               0/13     0/25  not started"),
         "{first}"
     );
 
@@ -184,7 +184,7 @@ fn watch_once(name: &str, extra_args: &[&str]) {
         "{regraded}"
     );
     assert!(
-        regraded.contains(" 3  req               9/9     25/25  passed"),
+        regraded.contains(" 3  req               13/13   25/25  passed"),
         "{regraded}"
     );
     assert!(regraded.contains("async-exercises — 50/100"), "{regraded}");

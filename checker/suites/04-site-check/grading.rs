@@ -313,7 +313,16 @@ async fn a_slow_site_does_not_hold_up_the_others() {
     };
     let asked = tokio::select! {
         asked = watch => asked,
-        _ = site_check::check_sites(&urls, 2, Duration::from_secs(30)) => 6,
+        results = site_check::check_sites(&urls, 2, Duration::from_secs(30)) => {
+            ensure!(
+                false,
+                en: "check_sites returned {results:?} while the first site was still answering: \
+                     it must wait for every site",
+                ru: "check_sites вернул {results:?}, пока первый сайт ещё отвечал: \
+                     нужно дождаться каждого сайта",
+            );
+            0
+        }
     };
     ensure!(
         asked >= 6,
