@@ -120,7 +120,8 @@ fn a_failing_test_shows_its_idea_and_what_it_printed() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("the idea: at once means every request is sent before any answer is awaited"),
+        stdout
+            .contains("the idea: at once means every request is sent before any answer is awaited"),
         "{stdout}"
     );
     // long_func prints each i: the student's own println! output is shown

@@ -257,9 +257,10 @@ async fn empty_and_zero_limit_are_handled() {
 }
 
 /// Starts `check_sites` on `paths` (each answered only after 8 s) with
-/// `limit`, and counts the requests that reached the server within 1.5 s —
-/// long enough for every request the limit allows to arrive, even on a
-/// loaded machine, and far shorter than any answer — then drops the run.
+/// `limit`, and counts the requests that reached the server: once the first
+/// has arrived (or 4 s have passed), 0.3 s more lets any others the run
+/// started arrive too — they would come within milliseconds of the first —
+/// and the count is read before any answer. Then the run is dropped.
 async fn requests_in_flight_after(paths: &[&str], limit: usize) -> usize {
     let server = MockServer::start_async().await;
     let held = server
@@ -269,11 +270,18 @@ async fn requests_in_flight_after(paths: &[&str], limit: usize) -> usize {
         })
         .await;
     let urls: Vec<String> = paths.iter().map(|path| server.url(*path)).collect();
+    let count = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
+        while held.calls_async().await == 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        held.calls_async().await
+    };
     tokio::select! {
-        _ = site_check::check_sites(&urls, limit, Duration::from_secs(30)) => {}
-        _ = tokio::time::sleep(Duration::from_millis(1500)) => {}
+        _ = site_check::check_sites(&urls, limit, Duration::from_secs(30)) => 0,
+        in_flight = count => in_flight,
     }
-    held.calls_async().await
 }
 
 async fn a_slow_site_does_not_hold_up_the_others() {
@@ -335,6 +343,48 @@ async fn a_slow_site_does_not_hold_up_the_others() {
     );
 }
 
+async fn no_call_blocks_the_runtime() {
+    // Six sites, all at once. Meanwhile a heartbeat in the same task ticks
+    // every 10 ms. Async code yields at every wait, so the heartbeat never
+    // misses long (a busy machine delays it by tens of milliseconds); a
+    // blocking call inside check_sites (std::thread::sleep, a blocking
+    // client) holds the whole task for its length, per site. The bound,
+    // 0.9 s, is ten times a bad scheduling hiccup and half of what six
+    // blocking pauses of 0.3 s cost.
+    let server = server_with(&[(200, 200)]).await;
+    let urls = vec![server.url("/200/200"); 6];
+    let longest_gap = std::cell::Cell::new(Duration::ZERO);
+    let done = std::cell::Cell::new(false);
+    let heartbeat = async {
+        let mut last = tokio::time::Instant::now();
+        while !done.get() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            let now = tokio::time::Instant::now();
+            longest_gap.set(longest_gap.get().max(now - last));
+            last = now;
+        }
+    };
+    let check = async {
+        let results = site_check::check_sites(&urls, 6, Duration::from_secs(5)).await;
+        done.set(true);
+        results
+    };
+    let ((), results) = tokio::join!(heartbeat, check);
+
+    all_ok(&results, 6);
+    let gap = secs(longest_gap.get());
+    ensure!(
+        gap < 0.9,
+        en: "while check_sites ran, the runtime was held for {gap:.2} s at a stretch: a blocking \
+             call (std::thread::sleep, a blocking client, blocking I/O) inside async code stops \
+             every other future on its thread; use the async version (tokio::time::sleep, ...)",
+        ru: "пока работал check_sites, среда выполнения была занята {gap:.2} с подряд: блокирующий \
+             вызов (std::thread::sleep, блокирующий клиент, блокирующий ввод-вывод) в async-коде \
+             останавливает все остальные future в этом потоке; используйте async-версию \
+             (tokio::time::sleep, ...)",
+    );
+}
+
 async fn redirects_are_followed() {
     let server = MockServer::start_async().await;
     server
@@ -363,12 +413,12 @@ async fn redirects_are_followed() {
 }
 
 async fn elapsed_excludes_the_wait_for_a_slot() {
-    // Limit 1: the second site waits 0.8 s for the first to finish, then
+    // Limit 1: the second site waits 0.5 s for the first to finish, then
     // answers at once. Its elapsed is its own request's time (milliseconds
-    // on loopback), not the wait; 0.4 s is half the wait, and far above a
+    // on loopback), not the wait; 0.25 s is half the wait, and far above a
     // loopback answer on any machine.
-    let server = server_with(&[(200, 800), (200, 0)]).await;
-    let urls = [server.url("/200/800"), server.url("/200/0")];
+    let server = server_with(&[(200, 500), (200, 0)]).await;
+    let urls = [server.url("/200/500"), server.url("/200/0")];
 
     let results = site_check::check_sites(&urls, 1, Duration::from_secs(5)).await;
 
@@ -379,7 +429,7 @@ async fn elapsed_excludes_the_wait_for_a_slot() {
         .map(|site| secs(site.elapsed))
         .unwrap_or_default();
     ensure!(
-        second < 0.4,
+        second < 0.25,
         en: "the second site answers at once but was measured as {second:.3} s: elapsed starts \
              when its own request starts, not when check_sites or its wait for a slot began",
         ru: "второй сайт отвечает сразу, но измерен как {second:.3} с: отсчёт начинается, когда \
@@ -398,5 +448,6 @@ harness::suite!(
     elapsed_excludes_the_wait_for_a_slot,
     a_slow_site_does_not_hold_up_the_others,
     redirects_are_followed,
+    no_call_blocks_the_runtime,
     empty_and_zero_limit_are_handled,
 );
