@@ -312,12 +312,17 @@ async fn the_given_client_is_used() {
     let server = MockServer::start_async().await;
     let through_it = server
         .mock_async(|when, then| {
-            when.method(GET).path("/doc").header("x-client", "the-callers");
+            when.method(GET)
+                .path("/doc")
+                .header("x-client", "the-callers");
             then.status(200).body("{}");
         })
         .await;
     let mut defaults = reqwest::header::HeaderMap::new();
-    defaults.insert("x-client", reqwest::header::HeaderValue::from_static("the-callers"));
+    defaults.insert(
+        "x-client",
+        reqwest::header::HeaderValue::from_static("the-callers"),
+    );
     let client = Client::builder()
         .default_headers(defaults)
         .build()
