@@ -83,6 +83,10 @@ pub struct Task {
     /// Hints, mildest first: a nudge, then the concept, then the API.
     #[serde(default)]
     pub hints: Vec<Phrase>,
+    /// A warm-up whose every point is bonus: it adds to `bonus`, never to
+    /// the score, and the course is complete without it.
+    #[serde(default)]
+    pub bonus: bool,
     /// The graded tests, in report order.
     #[serde(rename = "test")]
     pub tests: Vec<TestSpec>,
@@ -125,11 +129,17 @@ pub struct TestSpec {
 }
 
 impl Task {
+    /// Whether `test`'s points are bonus: it is a bonus test, or this is a
+    /// bonus task.
+    pub fn is_bonus(&self, test: &TestSpec) -> bool {
+        self.bonus || test.bonus
+    }
+
     /// The most points this task can give, bonus aside.
     pub fn max_points(&self) -> u32 {
         self.tests
             .iter()
-            .filter(|test| !test.bonus)
+            .filter(|test| !self.is_bonus(test))
             .map(|test| test.points)
             .sum()
     }
@@ -138,7 +148,7 @@ impl Task {
     pub fn max_bonus_points(&self) -> u32 {
         self.tests
             .iter()
-            .filter(|test| test.bonus)
+            .filter(|test| self.is_bonus(test))
             .map(|test| test.points)
             .sum()
     }
@@ -336,10 +346,15 @@ mod tests {
     #[test]
     fn the_built_in_manifest_gives_25_points_a_task() {
         let manifest = built_in();
-        assert_eq!(manifest.tasks.len(), 4);
+        // The lecture's four tasks, and the warm-up whose points are bonus.
+        assert_eq!(manifest.tasks.len(), 5);
         for task in &manifest.tasks {
-            assert_eq!(task.max_points(), 25, "task {}", task.number);
+            let expected = if task.bonus { 0 } else { 25 };
+            assert_eq!(task.max_points(), expected, "task {}", task.number);
         }
+        let warm_up = manifest.task(0).unwrap();
+        assert!(warm_up.bonus);
+        assert_eq!(warm_up.max_bonus_points(), 10);
         assert_eq!(
             manifest.tasks.iter().map(Task::max_points).sum::<u32>(),
             100

@@ -57,6 +57,8 @@ pub struct TaskGrade {
     pub number: u32,
     pub slug: String,
     pub title: String,
+    /// A warm-up whose points are all bonus: the course is complete without it.
+    pub bonus: bool,
     pub status: TaskStatus,
     pub points: u32,
     pub max_points: u32,
@@ -207,12 +209,14 @@ impl Grade {
         self.max_bonus = tasks.iter().map(|task| task.max_bonus_points).sum();
     }
 
-    /// Whether every task of the course was graded and passed.
+    /// Whether every task of the course was graded and passed (bonus
+    /// warm-ups aside).
     pub fn complete(&self) -> bool {
         !self.partial
             && self
                 .tasks
                 .iter()
+                .filter(|task| !task.bonus)
                 .all(|task| task.status == TaskStatus::Passed)
     }
 }
@@ -261,12 +265,15 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
             if let TestOutcome::NotCompiled { error } = &run.outcome {
                 compile_error.get_or_insert_with(|| error.clone());
             }
-            judge_test(spec, run, repo, lang)
+            let mut test = judge_test(spec, run, repo, lang);
+            test.bonus = task.is_bonus(spec);
+            test
         })
         .collect();
 
     // Bonus tests add points; they never make a task fail or stay unstarted.
-    let required = || tests.iter().filter(|test| !test.bonus);
+    // In a bonus task every test is bonus, and every test decides its status.
+    let required = || tests.iter().filter(|test| task.bonus || !test.bonus);
     let all = |status| required().all(|test| test.status == status);
     let status = if all(TestStatus::Passed) {
         TaskStatus::Passed
@@ -298,8 +305,13 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
         number: task.number,
         slug: task.slug.clone(),
         title: task.title.clone(),
+        bonus: task.bonus,
         status,
-        points: required().map(|test| test.points).sum(),
+        points: tests
+            .iter()
+            .filter(|test| !test.bonus)
+            .map(|test| test.points)
+            .sum(),
         max_points: task.max_points(),
         bonus_points: tests
             .iter()
@@ -543,6 +555,7 @@ mod tests {
             number,
             slug: format!("t{number}"),
             title: String::new(),
+            bonus: false,
             status: if points == 25 {
                 TaskStatus::Passed
             } else {
@@ -663,6 +676,7 @@ mod tests {
             edit: "src/lib.rs".into(),
             bonus_files: Vec::new(),
             hints: Vec::new(),
+            bonus: false,
             tests,
         }
     }
@@ -685,6 +699,49 @@ mod tests {
         ]);
         let runs = outcomes.into_iter().map(run).collect();
         judge_task(&task, runs, "exercises", Path::new("/repo"), lang)
+    }
+
+    /// A warm-up (a bonus task): every point is bonus, every test decides
+    /// its status, and the course is complete without it.
+    #[test]
+    fn a_bonus_task_counts_only_as_bonus_and_its_tests_decide_its_status() {
+        let spec = |name: &str, points| TestSpec {
+            name: name.into(),
+            points,
+            timeout_secs: None,
+            about: None,
+            bonus: false,
+        };
+        let mut warm_up = task_seven(vec![spec("one", 1), spec("two", 2)]);
+        warm_up.bonus = true;
+        assert_eq!((warm_up.max_points(), warm_up.max_bonus_points()), (0, 3));
+        let graded = |outcomes: [TestOutcome; 2]| {
+            let runs = outcomes.into_iter().map(run).collect();
+            judge_task(
+                &warm_up,
+                runs,
+                "exercises",
+                Path::new("/work/repo"),
+                Lang::En,
+            )
+        };
+
+        let half = graded([TestOutcome::Passed, failure("no")]);
+        assert_eq!(half.status, TaskStatus::Failing);
+        assert_eq!((half.points, half.bonus_points), (0, 1));
+        assert_eq!((half.tests_passed, half.tests_total), (1, 2));
+        assert!(half.tests.iter().all(|test| test.bonus));
+
+        let done = graded([TestOutcome::Passed, TestOutcome::Passed]);
+        assert_eq!(done.status, TaskStatus::Passed);
+        assert_eq!((done.points, done.bonus_points), (0, 3));
+
+        // The lecture's tasks pass, the warm-up does not: still complete.
+        let mut course = grade_of(vec![half, task_grade(1, 25, 0)]);
+        course.tasks[0].bonus = true;
+        assert!(course.complete());
+        course.tasks[0].bonus = false;
+        assert!(!course.complete());
     }
 
     fn failure(message: &str) -> TestOutcome {

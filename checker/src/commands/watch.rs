@@ -275,6 +275,7 @@ mod tests {
             edit: "src/lib.rs".to_owned(),
             bonus_files: Vec::new(),
             hints: Vec::new(),
+            bonus: false,
             tests: Vec::new(),
         }
     }

@@ -143,7 +143,12 @@ pub fn table(out: &mut String, tasks: &[TaskGrade], text: &Text) {
     let _ = writeln!(out, "{}", styled(BOLD, &header));
     for task in tasks {
         let tests = format!("{}/{}", task.tests_passed, task.tests_total);
-        let points = format!("{}/{}", task.points, task.max_points);
+        // A warm-up's points are all bonus: shown as such.
+        let points = if task.bonus {
+            format!("+{}/{}", task.bonus_points, task.max_bonus_points)
+        } else {
+            format!("{}/{}", task.points, task.max_points)
+        };
         let (word, style) = status_word(task.status, text);
         // A passed task has no file to point at, and no padding after its status.
         let (status, file) = if task.status == TaskStatus::Passed {
@@ -197,7 +202,7 @@ fn details(out: &mut String, task: &TaskGrade, verbose: bool, text: &Text) {
             let failing: Vec<&TestGrade> = task
                 .tests
                 .iter()
-                .filter(|test| !test.bonus && test.status != TestStatus::Passed)
+                .filter(|test| (task.bonus || !test.bonus) && test.status != TestStatus::Passed)
                 .collect();
             let shown = if verbose { failing.len() } else { 1 };
             for test in &failing[..shown] {

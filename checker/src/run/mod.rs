@@ -491,6 +491,7 @@ esac
                 edit: "src/lib.rs".into(),
                 bonus_files: Vec::new(),
                 hints: Vec::new(),
+                bonus: false,
                 tests,
             }],
         }
