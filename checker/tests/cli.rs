@@ -16,13 +16,13 @@ fn cannot_grade(args: &[&std::ffi::OsStr]) -> String {
 fn an_unknown_task_is_a_usage_error() {
     let stderr = cannot_grade(&["--task".as_ref(), "9".as_ref()]);
     assert!(
-        stderr.contains("there is no task 9; the tasks are 1, 2, 3, 4"),
+        stderr.contains("there is no task 9; the tasks are 0, 1, 2, 3, 4"),
         "{stderr}"
     );
     // Commands that take a task number say the same.
     let stderr = cannot_grade(&["hint".as_ref(), "9".as_ref()]);
     assert!(
-        stderr.contains("there is no task 9; the tasks are 1, 2, 3, 4"),
+        stderr.contains("there is no task 9; the tasks are 0, 1, 2, 3, 4"),
         "{stderr}"
     );
 }

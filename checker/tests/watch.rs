@@ -158,10 +158,12 @@ fn watch_grades_a_save_made_during_its_first_grading() {
 /// and checks the re-grade, a hint, and `q`.
 fn watch_once(name: &str, extra_args: &[&str]) {
     let tree = tree(name, Base::PristineStubs, &[]);
-    // Task 1 is done already: the first task to work on is task 2, which
-    // tells the focus apart from "the first row".
-    let task_1 = repo().join("solutions/01-async-rewrite/src/lib.rs");
-    std::fs::copy(task_1, tree.root.join("01-async-rewrite/src/lib.rs")).unwrap();
+    // The warm-up and task 1 are done already: the first task to work on is
+    // task 2, which tells the focus apart from "the first row".
+    for done in ["00-round-robin", "01-async-rewrite"] {
+        let solution = repo().join("solutions").join(done).join("src/lib.rs");
+        std::fs::copy(solution, tree.root.join(done).join("src/lib.rs")).unwrap();
+    }
     let state = checker::state::path_for(&repo().canonicalize().unwrap(), &tree.root);
     let _ = std::fs::remove_file(&state);
     let _one = one_grading_at_a_time();

@@ -1,0 +1,347 @@
+//! Hidden suite of task 0: a future that yields, the lecture's coroutine,
+//! driving futures by hand, a round-robin executor, and (stretch) one that
+//! polls only what was woken.
+//!
+//! Everything is counted, nothing timed: polls, wake-ups, the order of the
+//! lines said. The futures the tests hand in record every poll they get, so
+//! a poll after `Ready` or a busy loop shows as a number.
+
+use std::{
+    cell::Cell,
+    future::Future,
+    pin::Pin,
+    rc::Rc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    task::{Context, Poll, Wake, Waker},
+    time::Duration,
+};
+
+use harness::ensure;
+use round_robin::{Log, count_to_three, poll_by_hand, run_round_robin, run_woken, yield_now};
+
+/// A waker that counts its wake-ups.
+#[derive(Default)]
+struct CountingWaker(AtomicUsize);
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// What a [`Probe`] saw.
+#[derive(Default)]
+struct Seen {
+    polls: Cell<usize>,
+    after_ready: Cell<usize>,
+}
+
+/// A future that yields `pending` times (waking itself each time, as
+/// `yield_now` does), then is `Ready` with `output`, and counts its polls —
+/// those after `Ready` apart.
+struct Probe {
+    pending: usize,
+    output: usize,
+    done: bool,
+    seen: Rc<Seen>,
+}
+
+fn probe(pending: usize, output: usize) -> (Probe, Rc<Seen>) {
+    let seen = Rc::new(Seen::default());
+    let probe = Probe {
+        pending,
+        output,
+        done: false,
+        seen: Rc::clone(&seen),
+    };
+    (probe, seen)
+}
+
+impl Future for Probe {
+    type Output = usize;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
+        if self.done {
+            self.seen.after_ready.set(self.seen.after_ready.get() + 1);
+            return Poll::Pending;
+        }
+        self.seen.polls.set(self.seen.polls.get() + 1);
+        if self.pending == 0 {
+            self.done = true;
+            return Poll::Ready(self.output);
+        }
+        self.pending -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+async fn yield_now_is_pending_once_then_ready() {
+    let counter = Arc::new(CountingWaker::default());
+    let waker = Waker::from(Arc::clone(&counter));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(yield_now());
+
+    let first = future.as_mut().poll(&mut cx);
+    let woken = counter.0.load(Ordering::SeqCst);
+    ensure!(
+        first.is_pending(),
+        en: "the first poll of yield_now() must be Pending (it gives the executor a turn), got {first:?}",
+        ru: "первый опрос yield_now() должен вернуть Pending (он уступает ход исполнителю), получено {first:?}",
+    );
+    ensure!(
+        woken == 1,
+        en: "yield_now() returned Pending after waking its waker {woken} times, expected once: \
+             a future that returns Pending must arrange to be woken, or it is never polled again",
+        ru: "yield_now() вернул Pending, разбудив waker {woken} раз, а нужно один: future, который \
+             возвращает Pending, должен позаботиться, чтобы его разбудили, иначе его больше не опросят",
+    );
+    let second = future.as_mut().poll(&mut cx);
+    ensure!(
+        second.is_ready(),
+        en: "the second poll of yield_now() must be Ready, got {second:?}",
+        ru: "второй опрос yield_now() должен вернуть Ready, получено {second:?}",
+    );
+}
+
+async fn count_to_three_says_each_line_between_yields() {
+    let log = Log::new();
+    let mut future = std::pin::pin!(count_to_three("cor".to_owned(), log.clone()));
+    let mut cx = Context::from_waker(Waker::noop());
+    let expected = ["cor: 1", "cor: 2", "cor: 3"];
+    for poll in 1..=3 {
+        let state = future.as_mut().poll(&mut cx);
+        let (lines, want) = (log.lines(), &expected[..poll]);
+        ensure!(
+            state.is_pending() && lines == want,
+            en: "after send(None) number {poll}, the lecture's coroutine has said {want:?} and is \
+                 waiting; got {state:?} with {lines:?}: say one line, then yield",
+            ru: "после send(None) номер {poll} корутина из лекции сказала {want:?} и ждёт; получено \
+                 {state:?} и {lines:?}: скажите строку, потом уступите ход",
+        );
+    }
+    let last = future.as_mut().poll(&mut cx);
+    ensure!(
+        last == Poll::Ready("cor".to_owned()),
+        en: "the fourth send(None) is the lecture's StopIteration: expected Ready(\"cor\"), got {last:?}",
+        ru: "четвёртый send(None) — это StopIteration из лекции: ожидалось Ready(\"cor\"), получено {last:?}",
+    );
+}
+
+async fn poll_by_hand_counts_every_poll() {
+    let ready = poll_by_hand(async { 7 });
+    ensure!(
+        ready == (7, 1),
+        en: "a future that is ready at once takes one poll: expected (7, 1), got {ready:?}",
+        ru: "future, готовый сразу, требует одного опроса: ожидалось (7, 1), получено {ready:?}",
+    );
+    let (five, seen) = probe(5, 11);
+    let got = poll_by_hand(five);
+    ensure!(
+        got == (11, 6) && seen.polls.get() == 6,
+        en: "a future that yields five times takes six polls, the last one Ready: expected (11, 6), \
+             got {got:?}",
+        ru: "future, который уступает ход пять раз, требует шести опросов, последний — Ready: \
+             ожидалось (11, 6), получено {got:?}",
+    );
+    let counted = poll_by_hand(count_to_three("cor".to_owned(), Log::new()));
+    ensure!(
+        counted == ("cor".to_owned(), 4),
+        en: "count_to_three takes four polls (three yields, then Ready): got {counted:?}",
+        ru: "count_to_three требует четырёх опросов (три уступки, потом Ready): получено {counted:?}",
+    );
+}
+
+async fn round_robin_interleaves_like_the_lecture() {
+    let log = Log::new();
+    let coroutines: Vec<_> = (1..=4)
+        .map(|i| count_to_three(format!("cor{i}"), log.clone()))
+        .collect();
+
+    let names = run_round_robin(coroutines);
+
+    let expected: Vec<String> = (1..=3)
+        .flat_map(|count| (1..=4).map(move |i| format!("cor{i}: {count}")))
+        .collect();
+    let lines = log.lines();
+    ensure!(
+        lines == expected,
+        en: "the lecture's loop gives each coroutine one send(None) per round: expected \
+             {expected:?}, got {lines:?}",
+        ru: "цикл из лекции даёт каждой корутине по одному send(None) за круг: ожидалось \
+             {expected:?}, получено {lines:?}",
+    );
+    ensure!(
+        names == ["cor1", "cor2", "cor3", "cor4"],
+        en: "the outputs must be the coroutines' names in order, got {names:?}",
+        ru: "результаты — имена корутин по порядку, получено {names:?}",
+    );
+}
+
+async fn round_robin_keeps_input_order_and_finishes_everything() {
+    let lengths = [3, 0, 5, 1];
+    let (probes, seen): (Vec<_>, Vec<_>) = lengths
+        .iter()
+        .enumerate()
+        .map(|(index, &pending)| probe(pending, index))
+        .unzip();
+
+    let outputs = run_round_robin(probes);
+
+    ensure!(
+        outputs == [0, 1, 2, 3],
+        en: "futures finishing after 4, 1, 6 and 2 polls must come back in the order they were \
+             given, [0, 1, 2, 3], not the order they finished in: got {outputs:?}",
+        ru: "future, завершающиеся за 4, 1, 6 и 2 опроса, возвращаются в порядке передачи, \
+             [0, 1, 2, 3], а не в порядке завершения: получено {outputs:?}",
+    );
+    let polls: Vec<usize> = seen.iter().map(|seen| seen.polls.get()).collect();
+    ensure!(
+        polls == [4, 1, 6, 2],
+        en: "each future must be polled until it is Ready, and no more: expected polls \
+             [4, 1, 6, 2], got {polls:?}",
+        ru: "каждый future опрашивается, пока не станет Ready, и не больше: ожидалось опросов \
+             [4, 1, 6, 2], получено {polls:?}",
+    );
+    let none: Vec<usize> = run_round_robin(Vec::<Probe>::new());
+    ensure!(none.is_empty(), en: "no futures give no outputs, got {none:?}", ru: "без future нет и результатов, получено {none:?}");
+}
+
+async fn a_finished_future_is_never_polled_again() {
+    let (probes, seen): (Vec<_>, Vec<_>) = [0, 4, 1]
+        .iter()
+        .map(|&pending| probe(pending, pending))
+        .unzip();
+
+    let _ = run_round_robin(probes);
+
+    let after: Vec<usize> = seen.iter().map(|seen| seen.after_ready.get()).collect();
+    ensure!(
+        after == [0, 0, 0],
+        en: "futures were polled {after:?} times after they returned Ready: a finished future \
+             must not be polled again (Python raises StopIteration; Rust futures may panic)",
+        ru: "future опрашивались {after:?} раз после Ready: завершённый future нельзя опрашивать \
+             снова (в Python это StopIteration, в Rust future может запаниковать)",
+    );
+}
+
+/// A future woken from another thread: its first poll starts a thread that
+/// sleeps `delay`, sets a flag and wakes it; it is `Ready` once the flag is
+/// set. Counts its polls.
+struct WokenFromThread {
+    delay: Duration,
+    output: usize,
+    fired: Arc<AtomicBool>,
+    started: bool,
+    polls: Rc<Cell<usize>>,
+}
+
+impl Future for WokenFromThread {
+    type Output = usize;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
+        self.polls.set(self.polls.get() + 1);
+        if self.fired.load(Ordering::SeqCst) {
+            return Poll::Ready(self.output);
+        }
+        if !self.started {
+            self.started = true;
+            let (fired, waker, delay) = (Arc::clone(&self.fired), cx.waker().clone(), self.delay);
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                fired.store(true, Ordering::SeqCst);
+                waker.wake();
+            });
+        }
+        Poll::Pending
+    }
+}
+
+fn woken_from_thread(delay_ms: u64, output: usize) -> (WokenFromThread, Rc<Cell<usize>>) {
+    let polls = Rc::new(Cell::new(0));
+    let future = WokenFromThread {
+        delay: Duration::from_millis(delay_ms),
+        output,
+        fired: Arc::new(AtomicBool::new(false)),
+        started: false,
+        polls: Rc::clone(&polls),
+    };
+    (future, polls)
+}
+
+async fn run_woken_polls_only_what_was_woken() {
+    // Three futures woken from other threads after 60, 20 and 40 ms. Each
+    // needs exactly two polls: the first, and the one after its wake-up.
+    // An executor that polls in a loop instead polls them thousands of
+    // times while they wait.
+    let (futures, polls): (Vec<_>, Vec<_>) = [(60, 0), (20, 1), (40, 2)]
+        .into_iter()
+        .map(|(delay, output)| woken_from_thread(delay, output))
+        .unzip();
+
+    let outputs = run_woken(futures);
+
+    ensure!(
+        outputs == [0, 1, 2],
+        en: "outputs must come back in the order the futures were given: expected [0, 1, 2], got {outputs:?}",
+        ru: "результаты возвращаются в порядке передачи future: ожидалось [0, 1, 2], получено {outputs:?}",
+    );
+    let counts: Vec<usize> = polls.iter().map(|polls| polls.get()).collect();
+    ensure!(
+        counts == [2, 2, 2],
+        en: "each future was polled {counts:?} times; woken once, each needs two polls (the first, \
+             and one after its wake-up): poll only what its waker put on the queue, and wait \
+             (Condvar, channel) while the queue is empty instead of looping",
+        ru: "future опрошены {counts:?} раз; каждого будят один раз, и ему нужно два опроса \
+             (первый и после пробуждения): опрашивайте только то, что waker поставил в очередь, \
+             а пока очередь пуста — ждите (Condvar, канал), а не крутитесь в цикле",
+    );
+}
+
+async fn run_woken_runs_self_waking_futures_too() {
+    let log = Log::new();
+    let (probes, seen): (Vec<_>, Vec<_>) = [2, 0, 3]
+        .iter()
+        .map(|&pending| probe(pending, pending))
+        .unzip();
+    let outputs = run_woken(probes);
+    let names = run_woken(vec![
+        count_to_three("a".to_owned(), log.clone()),
+        count_to_three("b".to_owned(), log.clone()),
+    ]);
+
+    let polls: Vec<usize> = seen.iter().map(|seen| seen.polls.get()).collect();
+    let after: Vec<usize> = seen.iter().map(|seen| seen.after_ready.get()).collect();
+    ensure!(
+        outputs == [2, 0, 3] && polls == [3, 1, 4] && after == [0, 0, 0],
+        en: "futures that wake themselves (as yield_now does) must run to the end, once per \
+             wake-up, never after Ready: got outputs {outputs:?}, polls {polls:?} (expected \
+             [3, 1, 4]), polls after Ready {after:?}",
+        ru: "future, которые будят себя сами (как yield_now), должны дойти до конца, по опросу на \
+             пробуждение и ни одного после Ready: получено {outputs:?}, опросов {polls:?} \
+             (ожидалось [3, 1, 4]), после Ready {after:?}",
+    );
+    ensure!(
+        names == ["a", "b"] && log.lines().len() == 6,
+        en: "count_to_three run by run_woken must say its six lines and return [\"a\", \"b\"], got {names:?}",
+        ru: "count_to_three под run_woken должны сказать шесть строк и вернуть [\"a\", \"b\"], получено {names:?}",
+    );
+}
+
+harness::suite!(
+    yield_now_is_pending_once_then_ready,
+    count_to_three_says_each_line_between_yields,
+    poll_by_hand_counts_every_poll,
+    round_robin_interleaves_like_the_lecture,
+    round_robin_keeps_input_order_and_finishes_everything,
+    a_finished_future_is_never_polled_again,
+    run_woken_polls_only_what_was_woken,
+    run_woken_runs_self_waking_futures_too,
+);
