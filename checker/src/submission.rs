@@ -236,6 +236,15 @@ mod tests {
         }
     }
 
+    /// The course's crates, the student's submission and the copies, in `root`.
+    fn folders(root: &Path) -> (PathBuf, PathBuf, PathBuf) {
+        (
+            root.join("course"),
+            root.join("student"),
+            root.join("copies"),
+        )
+    }
+
     #[test]
     fn source_folders_are_the_src_folders_of_the_edited_files() {
         assert_eq!(
@@ -247,11 +256,7 @@ mod tests {
     #[test]
     fn only_source_files_are_taken_and_the_rest_is_listed() {
         let root = tempfile::tempdir().unwrap();
-        let (trusted, submitted, copies) = (
-            root.path().join("course"),
-            root.path().join("student"),
-            root.path().join("copies"),
-        );
+        let (trusted, submitted, copies) = folders(root.path());
         plant(
             &trusted.join("02-t"),
             &[
@@ -308,11 +313,7 @@ mod tests {
     #[test]
     fn a_symbolic_link_is_not_followed() {
         let root = tempfile::tempdir().unwrap();
-        let (trusted, submitted, copies) = (
-            root.path().join("course"),
-            root.path().join("student"),
-            root.path().join("copies"),
-        );
+        let (trusted, submitted, copies) = folders(root.path());
         plant(&trusted.join("02-t"), &[("src/lib.rs", "stub")]);
         plant(&root.path().join("secret"), &[("suite.rs", "hidden")]);
         std::fs::create_dir_all(submitted.join("02-t/src")).unwrap();
@@ -333,11 +334,7 @@ mod tests {
     #[test]
     fn a_task_folder_not_handed_in_is_missing() {
         let root = tempfile::tempdir().unwrap();
-        let (trusted, submitted, copies) = (
-            root.path().join("course"),
-            root.path().join("student"),
-            root.path().join("copies"),
-        );
+        let (trusted, submitted, copies) = folders(root.path());
         plant(&trusted.join("02-t"), &[("src/lib.rs", "stub")]);
         plant(&copies.join("02-t"), &[("src/lib.rs", "from last time")]);
         std::fs::create_dir_all(&submitted).unwrap();

@@ -54,6 +54,26 @@ fn in_force(report: &serde_json::Value, protection: &str) -> bool {
     on
 }
 
+/// Plants `fixtures` (one per task, tasks 1 to 4 in order) in the tree
+/// `name`, grades it, checks that each costs only its task, and returns the
+/// report.
+fn grade_planted(name: &str, fixtures: [&str; 4]) -> serde_json::Value {
+    let dirs = [
+        "01-async-rewrite",
+        "02-timing-decorator",
+        "03-req",
+        "04-site-check",
+    ];
+    let loaded: Vec<checker::mutants::Mutant> = dirs
+        .iter()
+        .zip(fixtures)
+        .map(|(dir, fixture)| hostile(dir, fixture))
+        .collect();
+    let planted: Vec<(&str, &checker::mutants::Mutant)> = dirs.into_iter().zip(&loaded).collect();
+    let tree = tree(name, Base::Solutions, &planted);
+    assert_each_costs_only_its_task(&tree, &planted, &[])
+}
+
 /// An honest submission graded right after the attacks gets all its points.
 fn assert_honest_grading_is_right() {
     let honest = tree("after-the-attacks", Base::Solutions, &[]);
@@ -80,24 +100,15 @@ fn attacks_on_what_grades_earn_nothing() {
     let _ = std::fs::remove_file(grading.join("PLANTED"));
     let suites_before = fingerprint(&repo().join("checker/suites"));
 
-    let fixtures = [
-        (
-            "01-async-rewrite",
-            hostile("01-async-rewrite", "reads_the_suites"),
-        ),
-        (
-            "02-timing-decorator",
-            hostile("02-timing-decorator", "writes_the_suites"),
-        ),
-        ("03-req", hostile("03-req", "reads_own_memory")),
-        ("04-site-check", hostile("04-site-check", "calls_outside")),
-    ];
-    let planted: Vec<(&str, &checker::mutants::Mutant)> = fixtures
-        .iter()
-        .map(|(dir, fixture)| (*dir, fixture))
-        .collect();
-    let tree = tree("attacks-on-grading", Base::Solutions, &planted);
-    let report = assert_each_costs_only_its_task(&tree, &planted, &[]);
+    let report = grade_planted(
+        "attacks-on-grading",
+        [
+            "reads_the_suites",
+            "writes_the_suites",
+            "reads_own_memory",
+            "calls_outside",
+        ],
+    );
 
     if in_force(&report, "files") {
         assert_eq!(
@@ -136,24 +147,10 @@ fn resource_attacks_end_their_tests_and_nothing_survives() {
     for marker in MARKERS {
         let _ = std::fs::remove_file(marker);
     }
-    let fixtures = [
-        (
-            "01-async-rewrite",
-            hostile("01-async-rewrite", "memory_bomb"),
-        ),
-        (
-            "02-timing-decorator",
-            hostile("02-timing-decorator", "file_bomb"),
-        ),
-        ("03-req", hostile("03-req", "escapes_the_test")),
-        ("04-site-check", hostile("04-site-check", "fork_bomb")),
-    ];
-    let planted: Vec<(&str, &checker::mutants::Mutant)> = fixtures
-        .iter()
-        .map(|(dir, fixture)| (*dir, fixture))
-        .collect();
-    let tree = tree("resource-attacks", Base::Solutions, &planted);
-    let report = assert_each_costs_only_its_task(&tree, &planted, &[]);
+    let report = grade_planted(
+        "resource-attacks",
+        ["memory_bomb", "file_bomb", "escapes_the_test", "fork_bomb"],
+    );
 
     let messages = |dir: &str| -> Vec<String> {
         task(&report, dir)["tests"]
