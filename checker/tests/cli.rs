@@ -201,3 +201,68 @@ fn min_score_compares_the_score_without_the_bonus() {
     );
     assert_eq!(output.status.code(), Some(1), "25 + 5 bonus is not 30");
 }
+
+/// `--format junit` is JUnit XML that a JUnit reader takes: one suite per
+/// task, a test case per graded test, failures and errors with the
+/// checker's status as their type and its message, points as properties.
+#[test]
+fn the_junit_report_is_read_back_with_every_verdict() {
+    let broken = support::hostile("01-async-rewrite", "compile_error");
+    let tree = support::tree(
+        "junit",
+        checker::mutants::Base::Solutions,
+        &[("01-async-rewrite", &broken)],
+    );
+    let dir = tree.root.to_str().unwrap();
+    let _one = one_grading_at_a_time();
+    let (code, xml) = support::run(&[
+        "--quiet",
+        "--format",
+        "junit",
+        "--task",
+        "1",
+        "--task",
+        "3",
+        "--exercises",
+        dir,
+    ]);
+    assert_eq!(code, 0, "{xml}");
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    assert_eq!(report.name.as_str(), "async-exercises");
+    let suites: Vec<&str> = report
+        .test_suites
+        .iter()
+        .map(|suite| suite.name.as_str())
+        .collect();
+    assert_eq!(suites, ["task 1 (async-rewrite)", "task 3 (req)"]);
+
+    let (broken, passing) = (&report.test_suites[0], &report.test_suites[1]);
+    assert_eq!((broken.tests, broken.errors, broken.failures), (7, 7, 0));
+    assert_eq!(
+        (passing.tests, passing.errors, passing.failures),
+        (13, 0, 0)
+    );
+    for case in &broken.test_cases {
+        match &case.status {
+            quick_junit::TestCaseStatus::NonSuccess {
+                kind, ty, message, ..
+            } => {
+                assert_eq!(*kind, quick_junit::NonSuccessKind::Error);
+                assert_eq!(ty.as_ref().map(|ty| ty.as_str()), Some("not_compiled"));
+                let message = message.as_ref().map(|m| m.as_str()).unwrap_or_default();
+                assert!(message.contains("01-async-rewrite/src/lib.rs"), "{message}");
+            }
+            other => panic!("{}: {other:?}", case.name.as_str()),
+        }
+    }
+    let property = |suite: &quick_junit::TestSuite, name: &str| {
+        suite
+            .properties
+            .iter()
+            .find(|property| property.name.as_str() == name)
+            .map(|property| property.value.as_str().to_owned())
+    };
+    assert_eq!(property(passing, "points").as_deref(), Some("25"));
+    assert_eq!(property(broken, "points").as_deref(), Some("0"));
+    assert_eq!(property(broken, "max_points").as_deref(), Some("25"));
+}

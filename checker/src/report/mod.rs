@@ -4,6 +4,7 @@
 
 pub mod human;
 mod json;
+mod junit;
 
 use clap::ValueEnum;
 
@@ -16,6 +17,8 @@ pub enum Format {
     Human,
     /// Every verdict as JSON (schema in README.md), for CI and gradebooks.
     Json,
+    /// JUnit XML, for the test views of GitLab, Jenkins and GitHub Actions.
+    Junit,
 }
 
 /// Renders `grade` in `format`. `verbose` shows every failure of the human
@@ -26,5 +29,6 @@ pub fn render(grade: &Grade, format: Format, verbose: bool, lang: Lang) -> Strin
     match format {
         Format::Human => human::render(grade, verbose, lang),
         Format::Json => json::render(grade),
+        Format::Junit => junit::render(grade),
     }
 }
