@@ -265,4 +265,45 @@ fn the_junit_report_is_read_back_with_every_verdict() {
     assert_eq!(property(passing, "points").as_deref(), Some("25"));
     assert_eq!(property(broken, "points").as_deref(), Some("0"));
     assert_eq!(property(broken, "max_points").as_deref(), Some("25"));
+
+    // A test that runs and fails is a failure, typed and with its message.
+    let sequential = support::suite_mutant("01-async-rewrite", "await_in_loop");
+    let tree = support::tree(
+        "junit-failing",
+        checker::mutants::Base::Solutions,
+        &[("01-async-rewrite", &sequential)],
+    );
+    let dir = tree.root.to_str().unwrap();
+    let (_, xml) = support::run(&[
+        "--quiet",
+        "--format",
+        "junit",
+        "--task",
+        "1",
+        "--exercises",
+        dir,
+    ]);
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    let suite = &report.test_suites[0];
+    assert_eq!((suite.tests, suite.errors, suite.failures), (7, 0, 2));
+    let in_flight = suite
+        .test_cases
+        .iter()
+        .find(|case| case.name.as_str() == "all_requests_are_in_flight_together")
+        .unwrap();
+    match &in_flight.status {
+        quick_junit::TestCaseStatus::NonSuccess {
+            kind, ty, message, ..
+        } => {
+            assert_eq!(*kind, quick_junit::NonSuccessKind::Failure);
+            assert_eq!(ty.as_ref().map(|ty| ty.as_str()), Some("failed"));
+            let message = message.as_ref().map(|m| m.as_str()).unwrap_or_default();
+            assert!(
+                message.contains("requests were in flight together"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(property(suite, "points").as_deref(), Some("10"));
 }
