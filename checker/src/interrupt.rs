@@ -116,18 +116,19 @@ impl Drop for FolderGuard {
 /// already empty is fine.
 #[cfg(unix)]
 pub fn kill_process_group(group: u32) {
-    use nix::{sys::signal, unistd::Pid};
-    if let Ok(group) = i32::try_from(group) {
-        let _ = signal::killpg(Pid::from_raw(group), signal::Signal::SIGKILL);
-    }
+    signal_process_group(group, nix::sys::signal::Signal::SIGKILL);
 }
 
 /// Asks every process in the group `group` to stop (SIGTERM).
 #[cfg(unix)]
 fn stop_process_group(group: u32) {
-    use nix::{sys::signal, unistd::Pid};
+    signal_process_group(group, nix::sys::signal::Signal::SIGTERM);
+}
+
+#[cfg(unix)]
+fn signal_process_group(group: u32, signal: nix::sys::signal::Signal) {
     if let Ok(group) = i32::try_from(group) {
-        let _ = signal::killpg(Pid::from_raw(group), signal::Signal::SIGTERM);
+        let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), signal);
     }
 }
 

@@ -75,16 +75,13 @@ fn case(task: &TaskGrade, test: &TestGrade) -> TestCase {
     case
 }
 
-/// The status as the JSON report spells it.
-fn status_name(status: TestStatus) -> &'static str {
-    match status {
-        TestStatus::Passed => "passed",
-        TestStatus::Failed => "failed",
-        TestStatus::TimedOut => "timed_out",
-        TestStatus::NotCompiled => "not_compiled",
-        TestStatus::NotStarted => "not_started",
-        TestStatus::Missing => "missing",
-    }
+/// The status as the JSON report spells it: its serde name, so the two
+/// reports cannot drift apart.
+fn status_name(status: TestStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn seconds(secs: f64) -> Duration {
