@@ -186,13 +186,20 @@ pub struct GradeArgs {
     #[arg(long = "task", value_name = "N")]
     pub tasks: Vec<u32>,
 
-    /// How to write the report.
+    /// How to write the report (on stdout, or to each --output FILE
+    /// that names no format).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write a report to FILE instead of stdout; FORMAT=FILE names its own
+    /// format (repeat for several: `--output json=grade.json --output
+    /// junit=grade.xml`).
+    #[arg(long, short, value_name = "[FORMAT=]FILE", value_parser = parse_output)]
+    pub output: Vec<OutputSpec>,
+
+    /// Who the work is by (a login, an id): carried into every report.
+    #[arg(long, value_name = "ID")]
+    pub student: Option<String>,
 
     /// Exit with status 1 when the score is below N.
     #[arg(long, value_name = "N")]
@@ -268,6 +275,36 @@ pub struct VerifyArgs {
     pub run: RunArgs,
 }
 
+/// One `--output`: a file, and the format it wants if it names one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Option<Format>,
+    pub path: PathBuf,
+}
+
+/// `json=grade.json` or `grade.json`. A prefix that is not a format's name
+/// is part of the file name.
+fn parse_output(value: &str) -> Result<OutputSpec, String> {
+    let named = value.split_once('=').and_then(|(format, path)| {
+        let format = Format::from_str(format, true).ok()?;
+        Some((format, path))
+    });
+    let spec = match named {
+        Some((format, path)) => OutputSpec {
+            format: Some(format),
+            path: path.into(),
+        },
+        None => OutputSpec {
+            format: None,
+            path: value.into(),
+        },
+    };
+    if spec.path.as_os_str().is_empty() {
+        return Err("a file name is needed after the format".into());
+    }
+    Ok(spec)
+}
+
 impl WhereArgs {
     /// The folder of task crates.
     pub fn crates_root(&self, repo: &Path) -> PathBuf {
@@ -308,6 +345,37 @@ mod tests {
     #[test]
     fn solutions_and_exercises_exclude_each_other() {
         assert!(Cli::try_parse_from(["checker", "--solutions", "--exercises", "x"]).is_err());
+    }
+
+    #[test]
+    fn outputs_name_their_format_or_take_the_default() {
+        let cli = Cli::try_parse_from([
+            "checker",
+            "--format",
+            "junit",
+            "--output",
+            "json=grade.json",
+            "-o",
+            "plain.xml",
+            "--output",
+            "notaformat=x",
+        ])
+        .unwrap();
+        let outputs: Vec<_> = cli
+            .grade
+            .output
+            .iter()
+            .map(|spec| (spec.format, spec.path.to_str().unwrap()))
+            .collect();
+        assert_eq!(
+            outputs,
+            [
+                (Some(Format::Json), "grade.json"),
+                (None, "plain.xml"),
+                (None, "notaformat=x")
+            ]
+        );
+        assert!(Cli::try_parse_from(["checker", "--output", "json="]).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod messages;
 pub mod mutants;
 pub mod paths;
+pub mod provenance;
 pub mod report;
 pub mod run;
 pub mod sandbox;

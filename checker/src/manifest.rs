@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::messages::Lang;
 
@@ -48,6 +48,38 @@ pub struct Manifest {
     pub dependencies: toml::Table,
     /// The tasks, in the order they are graded and reported.
     pub tasks: Vec<Task>,
+    /// In a student edition: the tests left out of it, graded on hand-in.
+    pub graded_later: Option<GradedLater>,
+}
+
+/// What a student edition's suites leave out (`checker assign` writes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradedLater {
+    /// Tests not in this edition.
+    pub tests: usize,
+    /// Their points, bonus included.
+    pub points: u32,
+}
+
+/// Who sees a test, in Gradescope's words: `visible` tests ship in the
+/// student edition; the others stay with the instructor, and Gradescope
+/// shows their results to students when the visibility says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    #[default]
+    Visible,
+    Hidden,
+    AfterDueDate,
+    AfterPublished,
+}
+
+impl Visibility {
+    /// Whether the test ships in the student edition.
+    pub fn is_visible(self) -> bool {
+        self == Visibility::Visible
+    }
 }
 
 /// Time limits for running suites.
@@ -126,6 +158,9 @@ pub struct TestSpec {
     pub bonus: bool,
     /// Overrides the manifest's per-test limit for this test.
     pub timeout_secs: Option<u64>,
+    /// Who sees it: only `visible` tests ship in the student edition.
+    #[serde(default)]
+    pub visibility: Visibility,
 }
 
 impl Task {
@@ -217,6 +252,7 @@ impl Manifest {
             },
             dependencies: raw.dependencies,
             tasks: raw.tasks,
+            graded_later: raw.graded_later,
         };
         manifest
             .validate()
@@ -326,6 +362,7 @@ struct RawManifest {
     dependencies: toml::Table,
     #[serde(rename = "task")]
     tasks: Vec<Task>,
+    graded_later: Option<GradedLater>,
 }
 
 #[derive(Deserialize)]

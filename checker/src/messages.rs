@@ -90,6 +90,8 @@ pub struct Text {
     pub sandbox_missing: &'static str,
     pub bonus: &'static str,
     pub finale: &'static str,
+    pub edition_complete: &'static str,
+    pub graded_later: &'static str,
     // Verdicts the checker words itself.
     pub verdict_timed_out: &'static str,
     pub verdict_crashed: &'static str,
@@ -108,6 +110,7 @@ pub struct Text {
     pub hint_header: &'static str,
     pub hint_last: &'static str,
     pub solution_locked: &'static str,
+    pub solution_not_in_edition: &'static str,
     pub solution_header: &'static str,
     pub reset_confirm: &'static str,
     pub reset_done: &'static str,
@@ -155,6 +158,8 @@ pub const EN: Text = Text {
     sandbox_missing: "sandbox: not in force here: {missing} (README, \"The sandbox\")",
     bonus: "(bonus {bonus}/{max})",
     finale: "Every task passes. The lecture's fifth and last task: go see Sasha.",
+    edition_complete: "Every test of this edition passes.",
+    graded_later: "This is the student edition: {tests} more tests ({points} points) are graded when you hand your work in.",
     verdict_timed_out: "did not finish within {limit}: an endless loop, a future that never completes, \
                         a deadlock, or a blocking call inside async code?",
     verdict_crashed: "{ending} before the test finished: code that exits or aborts the process ends the test with it",
@@ -174,6 +179,7 @@ pub const EN: Text = Text {
     hint_last: "That was the last hint for task {number}; the task statement is in {readme}.",
     solution_locked: "Task {number} does not pass yet ({status}): its reference solution opens once it does. \
                       Stuck? `cargo run -p checker -- hint {number}`.",
+    solution_not_in_edition: "This is the student edition: the reference solutions are not in it. Your instructor shares them after the deadline; `cargo run -p checker -- hint {number}` helps until then.",
     solution_header: "Task {number} passes. The reference solution, {file}:",
     reset_confirm: "Put the original stub back in {file}? Your version is kept as {backup}. [y/N] ",
     reset_done: "{file} is the original stub again; your version is in {backup}.",
@@ -222,6 +228,8 @@ pub const RU: Text = Text {
     sandbox_missing: "песочница: здесь не действует защита: {missing} (README, «The sandbox»)",
     bonus: "(бонус {bonus}/{max})",
     finale: "Все задачи решены. Пятое и последнее задание лекции: сходите к Саше.",
+    edition_complete: "Все тесты этой версии проходят.",
+    graded_later: "Это версия для студентов: ещё {tests} тестов ({points} баллов) проверят, когда вы сдадите работу.",
     verdict_timed_out: "не закончился за {limit}: бесконечный цикл, future, который никогда не завершится, \
                         взаимная блокировка или блокирующий вызов внутри async-кода?",
     verdict_crashed: "{ending} до конца теста: код, который завершает или обрывает процесс, обрывает и тест",
@@ -241,6 +249,7 @@ pub const RU: Text = Text {
     hint_last: "Это была последняя подсказка к задаче {number}; условие задачи — в {readme}.",
     solution_locked: "Задача {number} пока не решена ({status}): эталонное решение откроется, когда решите. \
                       Застряли? `cargo run -p checker -- hint {number}`.",
+    solution_not_in_edition: "Это версия для студентов: эталонных решений в ней нет. Преподаватель покажет их после срока сдачи, а пока поможет `cargo run -p checker -- hint {number}`.",
     solution_header: "Задача {number} решена. Эталонное решение, {file}:",
     reset_confirm: "Вернуть исходную заготовку в {file}? Ваша версия сохранится как {backup}. [y/N] ",
     reset_done: "В {file} снова исходная заготовка; ваша версия — в {backup}.",

@@ -11,7 +11,7 @@ use std::{path::Path, time::Duration};
 use serde::Serialize;
 
 use crate::{
-    manifest::{Manifest, Task, TestSpec},
+    manifest::{GradedLater, Manifest, Task, TestSpec, Visibility},
     messages::{Lang, Text, fill},
     paths,
     run::{Captured, Ending, TestOutcome, TestRun},
@@ -20,15 +20,19 @@ use crate::{
 
 /// Version of the JSON schema (README documents it); bumped on any change
 /// that could break a reader.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The whole grading result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Grade {
     pub schema_version: u32,
     pub title: String,
+    /// Who handed the work in (`--student`), when the grader was told.
+    pub student: Option<String>,
     /// The folder of task crates that was graded, relative to the repository.
     pub graded: String,
+    /// The git commit of the graded folder, when it is in a repository.
+    pub commit: Option<String>,
     pub score: u32,
     pub max_score: u32,
     /// Bonus points earned, on top of `score`.
@@ -39,6 +43,8 @@ pub struct Grade {
     /// The protections test processes ran under (see `sandbox`).
     pub sandbox: Protections,
     pub timings: Timings,
+    /// A student edition's tests left out of this grading (see `assign`).
+    pub graded_later: Option<GradedLater>,
     pub tasks: Vec<TaskGrade>,
 }
 
@@ -133,6 +139,8 @@ pub struct TestGrade {
     pub location: Option<String>,
     /// The idea of the lecture the test checks.
     pub about: Option<String>,
+    /// Who sees the test (from the manifest).
+    pub visibility: Visibility,
     /// What the test printed, cut to a few KiB (failed tests only).
     pub output: Option<String>,
     pub duration_secs: f64,
@@ -148,6 +156,17 @@ pub enum TestStatus {
     NotStarted,
     /// The submission has no folder for the test's task.
     Missing,
+}
+
+impl TestStatus {
+    /// The status as the JSON report spells it (its serde name), so that
+    /// every report format spells it the same way.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -241,7 +260,9 @@ pub fn judge(
     let mut grade = Grade {
         schema_version: SCHEMA_VERSION,
         title: manifest.title.clone(),
+        student: None,
         graded,
+        commit: None,
         score: 0,
         max_score: 0,
         bonus: 0,
@@ -249,6 +270,7 @@ pub fn judge(
         partial: tasks.len() < manifest.tasks.len(),
         sandbox: Protections::default(),
         timings,
+        graded_later: manifest.graded_later,
         tasks,
     };
     grade.count_totals();
@@ -410,6 +432,7 @@ fn judge_test(spec: &TestSpec, run: TestRun, repo: &Path, lang: Lang) -> TestGra
         message,
         location,
         about: spec.about.as_ref().map(|about| about.get(lang).to_owned()),
+        visibility: spec.visibility,
         output,
         duration_secs: run.duration.as_secs_f64(),
     }
@@ -505,6 +528,7 @@ mod tests {
             timeout_secs: None,
             about: None,
             bonus: false,
+            visibility: Default::default(),
         }
     }
 
@@ -626,7 +650,9 @@ mod tests {
         let mut grade = Grade {
             schema_version: SCHEMA_VERSION,
             title: String::new(),
+            student: None,
             graded: String::new(),
+            commit: None,
             score: 0,
             max_score: 0,
             bonus: 0,
@@ -634,6 +660,7 @@ mod tests {
             partial: false,
             sandbox: Protections::default(),
             timings: Timings::default(),
+            graded_later: None,
             tasks,
         };
         grade.count_totals();
@@ -690,6 +717,7 @@ mod tests {
             timeout_secs: None,
             about: None,
             bonus,
+            visibility: Default::default(),
         };
         let task = task_seven(vec![
             spec("one", 1, false),
@@ -711,6 +739,7 @@ mod tests {
             timeout_secs: None,
             about: None,
             bonus: false,
+            visibility: Default::default(),
         };
         let mut warm_up = task_seven(vec![spec("one", 1), spec("two", 2)]);
         warm_up.bonus = true;
@@ -868,6 +897,7 @@ mod tests {
                 task_timeout: Duration::from_secs(1),
             },
             dependencies: toml::Table::new(),
+            graded_later: None,
             tasks: vec![task.clone(), other.clone()],
         };
         let judge_these = |tasks: &[&Task]| {

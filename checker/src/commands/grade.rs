@@ -18,33 +18,43 @@ pub fn run(context: &Context, args: &GradeArgs) -> anyhow::Result<ExitCode> {
     };
     let crates_root = existing_dir(crates_root)?;
     let course = checker::paths::canonical(&context.repo.join("exercises"))?;
-    let grade = if args.as_is || args.solutions || crates_root == course {
+    let mut grade = if args.as_is || args.solutions || crates_root == course {
         grader.grade(&tasks, &crates_root)?
     } else {
         grader.grade_submission(&tasks, &crates_root, &course)?
     };
+    grade.student = args.student.clone();
+    if !args.solutions {
+        grade.commit = checker::provenance::git_commit(&crates_root, &context.repo);
+    }
 
-    let text = report::render(&grade, args.format, args.verbose, context.lang);
-    match &args.output {
-        Some(path) => {
-            // A file gets styles only when asked for them outright.
-            let choice = match context.color {
-                anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi => context.color,
-                _ => anstream::ColorChoice::Never,
-            };
-            let mut styled = Vec::new();
-            std::io::Write::write_all(
-                &mut anstream::AutoStream::new(&mut styled, choice),
-                text.as_bytes(),
-            )?;
-            // Written whole or not at all: a reader never sees half a report.
-            checker::paths::write_atomically(path, &styled)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        None => context.print(&text)?,
+    if args.output.is_empty() {
+        let text = report::render(&grade, args.format, args.verbose, context.lang);
+        context.print(&text)?;
+    }
+    for output in &args.output {
+        let format = output.format.unwrap_or(args.format);
+        let text = report::render(&grade, format, args.verbose, context.lang);
+        write_report(context, &output.path, &text)?;
     }
     Ok(match args.min_score {
         Some(minimum) if grade.score < minimum => ExitCode::from(FELL_SHORT),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// Writes a report to `path`, whole or not at all: a reader never sees half
+/// a report. A file gets styles only when asked for them outright.
+fn write_report(context: &Context, path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    let choice = match context.color {
+        anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi => context.color,
+        _ => anstream::ColorChoice::Never,
+    };
+    let mut styled = Vec::new();
+    std::io::Write::write_all(
+        &mut anstream::AutoStream::new(&mut styled, choice),
+        text.as_bytes(),
+    )?;
+    checker::paths::write_atomically(path, &styled)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -28,9 +28,8 @@ fn styled(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-/// The whole report.
 /// The score, and the bonus when there is one to earn.
-fn score(grade: &Grade, text: &Text) -> String {
+pub fn score(grade: &Grade, text: &Text) -> String {
     let score = format!("{}/{}", grade.score, grade.max_score);
     if grade.max_bonus == 0 {
         return score;
@@ -42,6 +41,7 @@ fn score(grade: &Grade, text: &Text) -> String {
     format!("{score} {bonus}")
 }
 
+/// The whole report.
 pub fn render(grade: &Grade, verbose: bool, lang: Lang) -> String {
     let text = lang.text();
     let mut out = String::new();
@@ -51,7 +51,7 @@ pub fn render(grade: &Grade, verbose: bool, lang: Lang) -> String {
         "{} — {}   ({})\n",
         grade.title,
         styled(BOLD, &score),
-        grade.graded
+        origin(grade)
     );
     table(&mut out, &grade.tasks, text);
     for task in &grade.tasks {
@@ -87,11 +87,39 @@ pub fn render_update(grade: &Grade, regraded: &[u32], lang: Lang) -> String {
     out
 }
 
-/// The last lines: the finale, or the next step.
+/// What was graded: the folder, and whose work at which commit when known.
+fn origin(grade: &Grade) -> String {
+    let mut origin = grade.graded.clone();
+    if let Some(student) = &grade.student {
+        origin = format!("{student}: {origin}");
+    }
+    if let Some(commit) = &grade.commit {
+        origin.push_str(&format!(" @ {}", &commit[..commit.len().min(12)]));
+    }
+    origin
+}
+
+/// The last lines: the finale, or the next step. A student edition leaves
+/// the finale to the grading with every test.
 pub fn closing(grade: &Grade, text: &Text) -> String {
+    if let Some(later) = grade.graded_later {
+        let line = fill(
+            text.graded_later,
+            &[("tests", &later.tests), ("points", &later.points)],
+        );
+        if grade.complete() {
+            return format!("{}\n{line}\n", styled(GREEN, text.edition_complete));
+        }
+        return format!("{}{}\n", next_or_all_pass(grade, text), styled(DIM, &line));
+    }
     if grade.complete() {
         return format!("{}\n", styled(GREEN, text.finale));
     }
+    next_or_all_pass(grade, text)
+}
+
+/// The next step, for a grade that is not complete.
+fn next_or_all_pass(grade: &Grade, text: &Text) -> String {
     match grade
         .tasks
         .iter()

@@ -16,13 +16,13 @@ use crate::verdict::{Grade, TaskGrade, TestGrade, TestStatus};
 pub fn render(grade: &Grade) -> String {
     let mut report = Report::new(grade.title.as_str());
     report.set_time(seconds(grade.timings.build_secs + grade.timings.run_secs));
-    report.add_test_suites(grade.tasks.iter().map(suite));
+    report.add_test_suites(grade.tasks.iter().map(|task| suite(grade, task)));
     report
         .to_string()
         .expect("a report of plain strings serializes")
 }
 
-fn suite(task: &TaskGrade) -> TestSuite {
+fn suite(grade: &Grade, task: &TaskGrade) -> TestSuite {
     let mut suite = TestSuite::new(format!("task {} ({})", task.number, task.slug));
     suite.set_time(seconds(task.summed_test_secs));
     for (name, value) in [
@@ -34,6 +34,11 @@ fn suite(task: &TaskGrade) -> TestSuite {
         suite.add_property(Property::new(name, value.to_string()));
     }
     suite.add_property(Property::new("file", task.file.as_str()));
+    for (name, value) in [("student", &grade.student), ("commit", &grade.commit)] {
+        if let Some(value) = value {
+            suite.add_property(Property::new(name, value.as_str()));
+        }
+    }
     suite.add_test_cases(task.tests.iter().map(|test| case(task, test)));
     suite
 }
@@ -47,7 +52,7 @@ fn case(task: &TaskGrade, test: &TestGrade) -> TestCase {
                 _ => NonSuccessKind::Failure,
             };
             let mut status = TestCaseStatus::non_success(kind);
-            status.set_type(status_name(other));
+            status.set_type(other.name());
             // A test that did not compile has no message of its own: the
             // compiler's error is the task's.
             let message = match other {
@@ -73,15 +78,6 @@ fn case(task: &TaskGrade, test: &TestGrade) -> TestCase {
         case.set_system_out(output.as_str());
     }
     case
-}
-
-/// The status as the JSON report spells it: its serde name, so the two
-/// reports cannot drift apart.
-fn status_name(status: TestStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn seconds(secs: f64) -> Duration {

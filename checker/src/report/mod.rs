@@ -2,9 +2,12 @@
 //! machine. Each format is a function from a grade to text; adding one
 //! touches nothing upstream.
 
+mod classroom;
+mod gradescope;
 pub mod human;
 mod json;
 mod junit;
+mod markdown;
 
 use clap::ValueEnum;
 
@@ -19,6 +22,12 @@ pub enum Format {
     Json,
     /// JUnit XML, for the test views of GitLab, Jenkins and GitHub Actions.
     Junit,
+    /// A Markdown summary, for $GITHUB_STEP_SUMMARY or a pull-request comment.
+    Markdown,
+    /// Gradescope's results.json (see `checker gradescope`).
+    Gradescope,
+    /// GitHub Classroom's reporter input: base64 JSON, for `result=` in $GITHUB_OUTPUT.
+    Classroom,
 }
 
 /// Renders `grade` in `format`. `verbose` shows every failure of the human
@@ -30,5 +39,8 @@ pub fn render(grade: &Grade, format: Format, verbose: bool, lang: Lang) -> Strin
         Format::Human => human::render(grade, verbose, lang),
         Format::Json => json::render(grade),
         Format::Junit => junit::render(grade),
+        Format::Markdown => markdown::render(grade, lang),
+        Format::Gradescope => gradescope::render(grade, lang),
+        Format::Classroom => classroom::render(grade),
     }
 }

@@ -471,6 +471,7 @@ esac
                 points: 1,
                 about: None,
                 bonus: false,
+                visibility: Default::default(),
                 timeout_secs: (*name == "hangs").then_some(1),
             })
             .collect();
@@ -482,6 +483,7 @@ esac
                 task_timeout: Duration::from_secs(60),
             },
             dependencies: toml::Table::new(),
+            graded_later: None,
             tasks: vec![Task {
                 number: 1,
                 slug: "x".into(),

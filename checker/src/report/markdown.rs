@@ -1,0 +1,149 @@
+//! The Markdown summary, for `$GITHUB_STEP_SUMMARY`, a pull-request comment,
+//! or the text Gradescope shows above the tests: the score, a table of
+//! tasks, and each failing test with its message, folded away.
+
+use std::fmt::Write as _;
+
+use crate::{
+    messages::Lang,
+    verdict::{Grade, TaskGrade, TaskStatus, TestStatus},
+};
+
+use super::human;
+
+/// How much of a message a table cell or a list item shows.
+const SHOWN_CHARS: usize = 400;
+
+pub fn render(grade: &Grade, lang: Lang) -> String {
+    let text = lang.text();
+    let mut out = String::new();
+    let _ = writeln!(out, "## {} — {}\n", grade.title, human::score(grade, text));
+    let mut origin = vec![format!("graded `{}`", grade.graded)];
+    if let Some(student) = &grade.student {
+        origin.insert(0, format!("student **{}**", escape(student)));
+    }
+    if let Some(commit) = &grade.commit {
+        origin.push(format!("commit `{commit}`"));
+    }
+    let _ = writeln!(out, "{}\n", origin.join(" · "));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |\n|---|---|---:|---:|",
+        text.column_task, text.column_status, text.column_points, text.column_tests
+    );
+    for task in &grade.tasks {
+        let (status, _) = human::status_word(task.status, text);
+        let points = if task.bonus {
+            format!("+{}/{}", task.bonus_points, task.max_bonus_points)
+        } else {
+            format!("{}/{}", task.points, task.max_points)
+        };
+        let _ = writeln!(
+            out,
+            "| {} {} | {} {} | {points} | {}/{} |",
+            task.number,
+            escape(&task.slug),
+            icon(task.status),
+            status,
+            task.tests_passed,
+            task.tests_total
+        );
+    }
+    for task in &grade.tasks {
+        failures(&mut out, task);
+    }
+    out.push('\n');
+    // The closing line without the terminal's styles.
+    let closing = human::closing(grade, text);
+    out.push_str(&anstream::adapter::strip_str(&closing).to_string());
+    out
+}
+
+fn icon(status: TaskStatus) -> &'static str {
+    match status {
+        TaskStatus::Passed => "✅",
+        TaskStatus::Failing => "⚠️",
+        TaskStatus::NotStarted => "⏳",
+        TaskStatus::NotCompiled | TaskStatus::Missing => "❌",
+    }
+}
+
+/// A folded list of the task's failing tests, each with its first message line.
+fn failures(out: &mut String, task: &TaskGrade) {
+    let failing: Vec<_> = task
+        .tests
+        .iter()
+        .filter(|test| test.status != TestStatus::Passed)
+        .collect();
+    if failing.is_empty() {
+        return;
+    }
+    // An untouched or absent task: one line says it all.
+    if matches!(task.status, TaskStatus::NotStarted | TaskStatus::Missing) {
+        let first = task
+            .message
+            .as_deref()
+            .and_then(|message| message.lines().next());
+        let _ = writeln!(
+            out,
+            "\n- Task {} ({}): {}",
+            task.number,
+            escape(&task.slug),
+            escape(&cut(first.unwrap_or_default()))
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n<details><summary>Task {} ({}): {} of {} tests not passing</summary>\n",
+        task.number,
+        escape(&task.slug),
+        failing.len(),
+        task.tests.len()
+    );
+    if let Some(message) = task
+        .message
+        .as_deref()
+        .filter(|_| task.status == TaskStatus::NotCompiled)
+    {
+        let _ = writeln!(
+            out,
+            "```text\n{}\n```\n",
+            cut(message).replace("```", "'''")
+        );
+    }
+    for test in failing {
+        let status = test.status.name();
+        let _ = write!(out, "- `{}` — {status}, 0/{}", test.name, test.max_points);
+        if let Some(message) = test
+            .message
+            .as_deref()
+            .filter(|_| test.status != TestStatus::NotCompiled)
+        {
+            let first = message.lines().next().unwrap_or_default();
+            let _ = write!(out, ": {}", escape(&cut(first)));
+        }
+        if let Some(about) = &test.about {
+            let _ = write!(out, " _({})_", escape(about));
+        }
+        out.push('\n');
+    }
+    out.push_str("\n</details>\n");
+}
+
+/// At most [`SHOWN_CHARS`] of `text`.
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// `text` safe in a table cell or a list item: no HTML, no cell breaks.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+}
