@@ -58,6 +58,11 @@ pub enum Command {
     /// solution, fails on the untouched stub, and that each planted mutant is
     /// judged right. Prints a table of test × {solution, stub, mutants}.
     Verify(VerifyArgs),
+    /// For instructors: write the student edition (the tasks, the checker,
+    /// the visible tests; no solutions, no hidden tests) to a new folder,
+    /// and prove it: it compiles, its stubs grade 0, the reference solutions
+    /// grade full on its tests.
+    Assign(AssignArgs),
     /// Runs one test in the sandbox: the checker starts it, people do not.
     #[command(name = "sandbox-exec", hide = true)]
     SandboxExec(SandboxExecArgs),
@@ -256,6 +261,26 @@ pub struct ResetArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub place: WhereArgs,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The folder to write the edition to (new, or empty).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Take the tests from the manifest (tasks.toml) and suites in DIR: their
+    /// visible part ships in the edition.
+    #[arg(long, value_name = "DIR")]
+    pub suites: Option<PathBuf>,
+
+    /// Make the edition a git repository with one commit (a template
+    /// repository for GitHub Classroom).
+    #[arg(long)]
+    pub git: bool,
 
     #[command(flatten)]
     pub run: RunArgs,

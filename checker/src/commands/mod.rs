@@ -1,6 +1,7 @@
 //! What each command does, with what every command shares: the repository,
 //! the language, the colours, and a grader built from the options.
 
+mod assign;
 mod grade;
 mod list;
 mod student;
@@ -36,7 +37,17 @@ impl Context {
 
     /// A grader for the suites in `suites` (or the built-in ones).
     pub fn grader(&self, suites: Option<&PathBuf>, run: &RunArgs) -> anyhow::Result<Grader> {
-        let mut manifest = Manifest::load(&crate::cli::suites_dir(suites, &self.repo))?;
+        let manifest = Manifest::load(&crate::cli::suites_dir(suites, &self.repo))?;
+        self.grader_with(manifest, BuildPaths::for_repo(&self.repo), run)
+    }
+
+    /// A grader for `manifest`, building in `paths`.
+    pub fn grader_with(
+        &self,
+        mut manifest: Manifest,
+        paths: BuildPaths,
+        run: &RunArgs,
+    ) -> anyhow::Result<Grader> {
         if let Some(secs) = run.test_timeout {
             manifest.override_test_timeout(std::time::Duration::from_secs(secs));
         }
@@ -44,7 +55,7 @@ impl Context {
         Ok(Grader {
             manifest,
             sandbox: checker::sandbox::Sandbox::new(run.sandbox.into(), &launcher)?,
-            paths: BuildPaths::for_repo(&self.repo),
+            paths,
             jobs: run.jobs(),
             quiet: run.quiet,
             lang: self.lang,
@@ -82,6 +93,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Reset(args)) => student::reset(&context, args),
         Some(Command::List(args)) => list::run(&context, args),
         Some(Command::Verify(args)) => verify::run(&context, args),
+        Some(Command::Assign(args)) => assign::run(&context, args),
         Some(Command::SandboxExec(_)) => {
             unreachable!("main runs the launcher before anything else")
         }

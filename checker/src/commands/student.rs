@@ -61,12 +61,20 @@ pub fn next_hint(context: &Context, task: &Task, crates_root: &Path) -> anyhow::
 
 /// `solution N`: the reference solution, once task N passes.
 pub fn solution(context: &Context, args: &SolutionArgs) -> anyhow::Result<ExitCode> {
+    let text = context.lang.text();
+    if !context.repo.join("solutions").is_dir() {
+        let number = args.task.number;
+        context.print(&format!(
+            "{}\n",
+            fill(text.solution_not_in_edition, &[("number", &number)])
+        ))?;
+        return Ok(ExitCode::from(FELL_SHORT));
+    }
     let grader = context.grader(args.task.place.suites.as_ref(), &args.run)?;
     let task = grader.manifest.task(args.task.number)?;
     let crates_root = existing_dir(args.task.place.crates_root(&context.repo))?;
     let grade = grader.grade(&[task], &crates_root)?;
     let graded = &grade.tasks[0];
-    let text = context.lang.text();
     if graded.status != TaskStatus::Passed {
         let (status, _) = human::status_word(graded.status, text);
         context.print(&format!(

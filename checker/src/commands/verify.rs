@@ -8,6 +8,10 @@ use super::{Context, FELL_SHORT};
 use crate::cli::VerifyArgs;
 
 pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        context.repo.join("solutions").is_dir(),
+        "verify proves the suites against the reference solutions, which this repository (a student edition?) does not have"
+    );
     let grader = context.grader(args.suites.as_ref(), &args.run)?;
     let tasks = grader.select_tasks(&args.tasks)?;
     let verification = verify::verify(&grader, &tasks)?;
