@@ -63,6 +63,9 @@ pub enum Command {
     /// and prove it: it compiles, its stubs grade 0, the reference solutions
     /// grade full on its tests.
     Assign(AssignArgs),
+    /// For instructors: write Gradescope's autograder bundle (setup.sh,
+    /// run_autograder and the course with its suites) as a zip to upload.
+    Gradescope(GradescopeArgs),
     /// Runs one test in the sandbox: the checker starts it, people do not.
     #[command(name = "sandbox-exec", hide = true)]
     SandboxExec(SandboxExecArgs),
@@ -284,6 +287,18 @@ pub struct AssignArgs {
 
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GradescopeArgs {
+    /// The zip to write.
+    #[arg(long, value_name = "FILE", default_value = "autograder.zip")]
+    pub out: PathBuf,
+
+    /// Grade with the manifest (tasks.toml) and suites in DIR instead of the
+    /// built-in ones: they go into the bundle.
+    #[arg(long, value_name = "DIR")]
+    pub suites: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -8,10 +8,10 @@
 //! right against the solutions, the stubs and planted [`mutants`].
 
 pub mod build;
-pub mod edition;
 pub mod grading;
 pub mod integrity;
 pub mod interrupt;
+pub mod kit;
 pub mod manifest;
 pub mod messages;
 pub mod mutants;

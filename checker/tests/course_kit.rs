@@ -142,3 +142,102 @@ fn a_suite_file_mixing_hidden_and_visible_tests_is_refused() {
     );
     assert!(!Path::new(&edition).exists(), "nothing is written");
 }
+
+/// Gradescope's bundle, rehearsed: unpacked where Gradescope unpacks it,
+/// with a submission where Gradescope puts it, `run_autograder` writes the
+/// results where Gradescope reads them. The toolchain and the pre-build
+/// that `setup.sh` makes on Gradescope are stood in for by this machine's
+/// toolchain, this test's checker and this repository's build folder.
+#[test]
+fn the_gradescope_bundle_grades_a_submission_where_gradescope_puts_it() {
+    let scratch = tempfile::tempdir().unwrap();
+    let bundle = scratch.path().join("autograder.zip");
+    let (code, said, stderr) = run_checker(&["gradescope", "--out", bundle.to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}{stderr}");
+
+    let root = scratch.path().join("autograder");
+    let source = root.join("source");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap()).unwrap();
+    archive.extract(&source).unwrap();
+    for script in ["setup.sh", "run_autograder"] {
+        let mode = std::fs::metadata(source.join(script))
+            .unwrap()
+            .permissions();
+        #[cfg(unix)]
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o111,
+            0o111,
+            "{script}"
+        );
+        let syntax = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(source.join(script))
+            .status()
+            .unwrap();
+        assert!(syntax.success(), "{script} is not valid bash");
+    }
+    assert!(!source.join("checker/tests").exists());
+    assert!(
+        source
+            .join("checker/suites/02-timing-decorator/not_send.rs")
+            .is_file()
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(repo().join("target"), source.join("target")).unwrap();
+
+    // The student's repository (a clone of the student edition): task 1
+    // awaited in a loop, everything else solved.
+    let sequential = support::suite_mutant("01-async-rewrite", "sequential_wrapper");
+    let tree = support::tree(
+        "gradescope",
+        checker::mutants::Base::Solutions,
+        &[("01-async-rewrite", &sequential)],
+    );
+    support::copy_tree(&tree.root, &root.join("submission/exercises"));
+    std::fs::write(
+        root.join("submission_metadata.json"),
+        r#"{"users": [{"email": "alice@example.edu", "name": "Alice"}]}"#,
+    )
+    .unwrap();
+
+    let _one = one_grading_at_a_time();
+    let mut command = std::process::Command::new(source.join("run_autograder"));
+    command
+        .env("AUTOGRADER_ROOT", &root)
+        .env("CHECKER", env!("CARGO_BIN_EXE_checker"));
+    let ran = output_within_bound(&mut command);
+    assert!(ran.status.success(), "{ran:?}");
+    let results = std::fs::read_to_string(root.join("results/results.json")).unwrap();
+    let results: serde_json::Value = serde_json::from_str(&results).unwrap();
+    // 85 of 100, and the whole bonus (15) as extra credit.
+    assert_eq!(results["score"], 100, "{results:#}");
+    let tests = results["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 49);
+    let failed: Vec<&str> = tests
+        .iter()
+        .filter(|test| test["status"] == "failed")
+        .map(|test| test["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "Task 1 (async-rewrite): all_requests_are_in_flight_together",
+            "Task 1 (async-rewrite): requests_run_at_once"
+        ]
+    );
+    let not_send = tests
+        .iter()
+        .find(|test| {
+            test["name"]
+                .as_str()
+                .unwrap()
+                .ends_with("works_with_futures_that_are_not_send")
+        })
+        .unwrap();
+    assert_eq!(not_send["visibility"], "after_published");
+    let summary = results["output"].as_str().unwrap();
+    assert!(
+        summary.contains("student **alice@example.edu**"),
+        "{summary}"
+    );
+}

@@ -5,7 +5,11 @@
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use checker::{build::BuildPaths, edition, manifest::Manifest};
+use checker::{
+    build::BuildPaths,
+    kit::{edition, edition_check},
+    manifest::Manifest,
+};
 
 use super::Context;
 use crate::cli::AssignArgs;
@@ -71,7 +75,7 @@ fn prove(
     context: &Context,
     args: &AssignArgs,
     written: &edition::Edition,
-) -> anyhow::Result<edition::EditionCheck> {
+) -> anyhow::Result<edition_check::EditionCheck> {
     let manifest = Manifest::load(&written.root.join("checker/suites"))
         .context("the student edition's manifest")?;
     let ours = BuildPaths::for_repo(&context.repo);
@@ -82,7 +86,7 @@ fn prove(
         grading: ours.grading.clone(),
     };
     let grader = context.grader_with(manifest, paths, &args.run)?;
-    edition::check(
+    edition_check::check(
         written,
         &grader,
         &context.repo.join("solutions"),

@@ -3,6 +3,7 @@
 
 mod assign;
 mod grade;
+mod gradescope;
 mod list;
 mod student;
 mod verify;
@@ -94,6 +95,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::List(args)) => list::run(&context, args),
         Some(Command::Verify(args)) => verify::run(&context, args),
         Some(Command::Assign(args)) => assign::run(&context, args),
+        Some(Command::Gradescope(args)) => gradescope::run(&context, args),
         Some(Command::SandboxExec(_)) => {
             unreachable!("main runs the launcher before anything else")
         }

@@ -8,7 +8,7 @@ use anyhow::{Context as _, bail, ensure};
 
 use crate::{grading::Grader, verdict::Grade};
 
-use super::Edition;
+use super::{edition::Edition, files::copy_dir};
 
 /// What the check measured.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +74,7 @@ pub fn check(
     let handed_in = grader.paths.grading.join("edition-check").join("solutions");
     std::fs::remove_dir_all(&handed_in).ok();
     for task in &tasks {
-        super::copy_dir(&solutions.join(&task.dir), &handed_in.join(&task.dir))?;
+        copy_dir(&solutions.join(&task.dir), &handed_in.join(&task.dir))?;
     }
     let handed_in = crate::paths::canonical(&handed_in)?;
     let trusted = crate::paths::canonical(&edition.root.join("exercises"))?;

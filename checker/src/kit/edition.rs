@@ -9,20 +9,14 @@
 //! manifest says how many tests and points were left out, so its checker
 //! can tell students that more are graded when they hand in.
 //!
-//! [`check`] proves the edition before anyone receives it.
-
-mod check;
+//! [`super::edition_check`] proves the edition before anyone receives it.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
+use super::files::{copy_dir, copy_file, write_file};
 use crate::manifest::{self, GradedLater, Manifest, Task};
-
-pub use check::{EditionCheck, check};
-
-/// Folders of the repository the edition leaves out, wherever they are.
-const NEVER_COPIED: [&str; 3] = ["target", ".git", ".checker-state"];
 
 /// What went into an edition.
 #[derive(Debug, Clone)]
@@ -131,7 +125,7 @@ pub fn write(repo: &Path, manifest: &Manifest, out: &Path) -> anyhow::Result<Edi
     write_file(&out.join("Cargo.toml"), &workspace_manifest(repo)?)?;
 
     let graded_later = write_suites(manifest, &out.join("checker/suites"))?;
-    let templates = repo.join("checker/edition");
+    let templates = repo.join("checker/kit/edition");
     let readme = std::fs::read_to_string(templates.join("README.md"))
         .context("cannot read the student README template")?
         .replace("{title}", &manifest.title);
@@ -233,38 +227,6 @@ fn workspace_manifest(repo: &Path) -> anyhow::Result<String> {
         "",
     );
     Ok(text)
-}
-
-/// Copies the files under `from` into `to`, leaving out build output and
-/// state.
-fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
-    let walk = walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_entry(|entry| !NEVER_COPIED.iter().any(|skip| entry.file_name() == *skip));
-    for entry in walk {
-        let entry = entry?;
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(from).expect("under from");
-            copy_file(entry.path(), &to.join(relative))?;
-        }
-    }
-    Ok(())
-}
-
-fn copy_file(from: &Path, to: &Path) -> anyhow::Result<()> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::copy(from, to)
-        .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
-    Ok(())
-}
-
-fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Makes the edition a git repository with one commit, ready to push as a
