@@ -194,6 +194,12 @@ pub struct GradeArgs {
     #[arg(long = "task", value_name = "N")]
     pub tasks: Vec<u32>,
 
+    /// Grade with --suites without first proving them (every test passes
+    /// on the reference solution and fails on the stub). For trying out a
+    /// suite's limits, never for grading students.
+    #[arg(long, requires = "suites")]
+    pub unproven: bool,
+
     /// How to write the report (on stdout, or to each --output FILE
     /// that names no format).
     #[arg(long, value_enum, default_value_t = Format::Human)]

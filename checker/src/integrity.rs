@@ -15,7 +15,7 @@ use std::{
 use anyhow::Context as _;
 
 /// The bytes of every file under some folders.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Snapshot {
     files: BTreeMap<PathBuf, Vec<u8>>,
 }

@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod messages;
 pub mod mutants;
 pub mod paths;
+pub mod proof;
 pub mod provenance;
 pub mod report;
 pub mod run;

@@ -52,12 +52,12 @@ pub struct Verification {
     pub problems: Vec<String>,
 }
 
-/// Grades the solutions, the pristine stubs and every mutant of `tasks`.
-pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> {
+/// Grades the solutions and the pristine stubs of `tasks`: the tables'
+/// first two columns, which say whether every test passes on the solution
+/// and fails on the stub.
+fn solution_and_stub_tables(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Vec<TaskTable>> {
     let repo = &grader.paths.repo;
     let trees = grader.paths.grading.join("trees");
-    let mut problems = Vec::new();
-
     let solutions = grader.grade(tasks, &crate::paths::canonical(&repo.join("solutions"))?)?;
     let stubs_tree = Tree::make(
         &trees.join("stubs"),
@@ -68,7 +68,7 @@ pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> 
     )?;
     let stubs = grader.grade(tasks, &stubs_tree.root)?;
 
-    let mut tables: Vec<TaskTable> = tasks
+    let tables: Vec<TaskTable> = tasks
         .iter()
         .map(|task| TaskTable {
             number: task.number,
@@ -86,6 +86,40 @@ pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> 
             ],
         })
         .collect();
+    Ok(tables)
+}
+
+/// The problems of the solution and stub columns alone: `verify` without
+/// the mutants, which is what every suite must pass before it grades anyone.
+pub fn solutions_pass_and_stubs_fail(
+    grader: &Grader,
+    tasks: &[&Task],
+) -> anyhow::Result<Vec<String>> {
+    let tables = solution_and_stub_tables(grader, tasks)?;
+    Ok(problems_of(&tables))
+}
+
+/// Every cell that breaks its column's expectation, worded.
+fn problems_of(tables: &[TaskTable]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for table in tables {
+        for column in &table.columns {
+            problems.extend(
+                column_problems(table, column)
+                    .into_iter()
+                    .map(|problem| format!("task {} {}: {problem}", table.number, column.label)),
+            );
+        }
+    }
+    problems
+}
+
+/// Grades the solutions, the pristine stubs and every mutant of `tasks`.
+pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> {
+    let repo = &grader.paths.repo;
+    let trees = grader.paths.grading.join("trees");
+    let mut problems = Vec::new();
+    let mut tables = solution_and_stub_tables(grader, tasks)?;
 
     let mutants: Vec<Vec<Named>> = tasks
         .iter()
@@ -144,15 +178,7 @@ pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> 
         }
     }
 
-    for table in &tables {
-        for column in &table.columns {
-            problems.extend(
-                column_problems(table, column)
-                    .into_iter()
-                    .map(|problem| format!("task {} {}: {problem}", table.number, column.label)),
-            );
-        }
-    }
+    problems.extend(problems_of(&tables));
     Ok(Verification { tables, problems })
 }
 

@@ -241,3 +241,55 @@ fn the_gradescope_bundle_grades_a_submission_where_gradescope_puts_it() {
         "{summary}"
     );
 }
+
+/// An instructor's own suites grade nobody until every test passes on the
+/// reference solution and fails on the stub; the proof is made once per
+/// version of the suites.
+#[test]
+fn private_suites_are_proven_before_they_grade_anyone() {
+    let solved = support::tree("proof", checker::mutants::Base::Solutions, &[]);
+    let grade = |suites: &Path| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_checker"));
+        command
+            .env("LC_ALL", "C")
+            .args(["--format", "json", "--task", "3", "--suites"])
+            .arg(suites)
+            .arg("--exercises")
+            .arg(&solved.root);
+        output_within_bound(&mut command)
+    };
+
+    let broken = tempfile::tempdir().unwrap();
+    support::copy_tree(&repo().join("checker/suites"), broken.path());
+    let suite = broken.path().join("03-req/grading.rs");
+    let source = std::fs::read_to_string(&suite).unwrap();
+    let planted = source.replacen(
+        "async fn text_is_returned_verbatim() {",
+        "async fn text_is_returned_verbatim() {\n    panic!(\"this private test is wrong\");",
+        1,
+    );
+    assert_ne!(planted, source);
+    std::fs::write(&suite, planted).unwrap();
+    let _one = one_grading_at_a_time();
+    let refused = grade(broken.path());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(refused.stdout.is_empty(), "no report");
+    assert!(
+        stderr.contains("text_is_returned_verbatim does not pass on the reference solution")
+            && stderr.contains("nobody was graded"),
+        "{stderr}"
+    );
+
+    let sound = tempfile::tempdir().unwrap();
+    support::copy_tree(&repo().join("checker/suites"), sound.path());
+    let first = grade(sound.path());
+    let second = grade(sound.path());
+    for (run, proving) in [(&first, true), (&second, false)] {
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{stderr}");
+        assert_eq!(stderr.contains("proving the suites"), proving, "{stderr}");
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        assert_eq!(report["score"], 25);
+    }
+}

@@ -11,6 +11,19 @@ use crate::cli::GradeArgs;
 pub fn run(context: &Context, args: &GradeArgs) -> anyhow::Result<ExitCode> {
     let grader = context.grader(args.place.suites.as_ref(), &args.run)?;
     let tasks = grader.select_tasks(&args.tasks)?;
+    if args.place.suites.is_some() && !args.unproven {
+        // An instructor's own suites must pass the solutions and fail the
+        // stubs before they grade anyone (once per version of the suites).
+        let quiet = args.run.quiet;
+        checker::proof::ensure_proven(&grader, &tasks, &|suites| {
+            if !quiet {
+                eprintln!(
+                    "proving the suites in {} on the reference solutions and the stubs (once per version of the suites)...",
+                    suites.display()
+                );
+            }
+        })?;
+    }
     let crates_root = if args.solutions {
         context.repo.join("solutions")
     } else {
