@@ -293,3 +293,52 @@ fn private_suites_are_proven_before_they_grade_anyone() {
         assert_eq!(report["score"], 25);
     }
 }
+
+/// The instructor's trusted grading (README, "Grading in CI"): the script
+/// the workflow runs grades a clone of a student's repository beside the
+/// course, in the strict sandbox, into every format.
+#[test]
+fn the_trusted_grading_script_grades_a_student_repository_into_every_format() {
+    let scratch = tempfile::tempdir().unwrap();
+    let submission = scratch.path().join("submission");
+    let sequential = support::suite_mutant("01-async-rewrite", "sequential_wrapper");
+    let tree = support::tree(
+        "trusted-ci",
+        checker::mutants::Base::Solutions,
+        &[("01-async-rewrite", &sequential)],
+    );
+    support::copy_tree(&tree.root, &submission.join("exercises"));
+    std::fs::write(submission.join("README.md"), "a student's clone\n").unwrap();
+    let out = scratch.path().join("grade");
+
+    let _one = one_grading_at_a_time();
+    let mut command =
+        std::process::Command::new(repo().join("checker/kit/instructor/grade-submission.sh"));
+    command
+        .arg(&submission)
+        .arg(&out)
+        .arg("bob")
+        .env("CHECKER", env!("CARGO_BIN_EXE_checker"));
+    let ran = output_within_bound(&mut command);
+    assert!(ran.status.success(), "{ran:?}");
+
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("grade.json")).unwrap()).unwrap();
+    assert_eq!(report["student"], "bob");
+    assert_eq!(
+        (report["score"].as_u64(), report["bonus"].as_u64()),
+        (Some(85), Some(15))
+    );
+    assert_eq!(
+        report["sandbox"],
+        serde_json::json!({"files": true, "limits": true, "network": true, "descendants": true}),
+        "strict: every protection"
+    );
+    let xml = std::fs::read_to_string(out.join("grade.xml")).unwrap();
+    quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(summary.contains("student **bob**"), "{summary}");
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(results["score"], 100);
+}
