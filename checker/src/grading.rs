@@ -1,10 +1,13 @@
 //! One grading, start to finish: build the suites of some tasks against a
 //! folder of task crates, run them, judge the results.
 
-use std::{path::Path, time::Instant};
+use std::{
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
 use crate::{
-    build::{self, BuildPaths},
+    build::{self, BuildPaths, WorkspaceLock},
     integrity::Snapshot,
     manifest::{Manifest, Task},
     messages::Lang,
@@ -56,8 +59,9 @@ impl Grader {
     /// Grades `tasks` of the crates under `crates_root` (canonical), as they
     /// are: the student's own checkout, or the solutions.
     pub fn grade(&self, tasks: &[&Task], crates_root: &Path) -> anyhow::Result<Grade> {
-        let _workspace = build::lock_workspace(crates_root, &self.paths, self.quiet)?;
-        self.grade_crates(tasks, crates_root, crates_root, &[])
+        let lock = build::lock_workspace(crates_root, &self.paths, self.quiet)?;
+        let built = self.build_crates(tasks, crates_root, crates_root, &[], lock)?;
+        self.finish(built)
     }
 
     /// Grades a submission handed in at `submitted` (canonical): only the
@@ -70,45 +74,54 @@ impl Grader {
         submitted: &Path,
         trusted: &Path,
     ) -> anyhow::Result<Grade> {
-        let _workspace = build::lock_workspace(submitted, &self.paths, self.quiet)?;
         let copies = self
             .paths
             .grading
             .join("submissions")
             .join(build::label_for(submitted));
-        let intake = submission::take(tasks, submitted, trusted, &copies)?;
-        let mut grade = self.grade_crates(tasks, &intake.crates_root, submitted, &[trusted])?;
-        grade.replace_in_messages(
-            &paths::display(&intake.crates_root, &self.paths.repo),
-            &paths::display(submitted, &self.paths.repo),
-        );
-        for (task, taken) in grade.tasks.iter_mut().zip(&intake.tasks) {
-            task.ignored_files = taken.ignored.clone();
-            if taken.missing {
-                task.mark_missing(self.lang);
-            }
-        }
-        Ok(grade)
+        let built = self.build_submission(tasks, submitted, trusted, &copies)?;
+        self.finish(built)
     }
 
-    /// Builds and runs the crates under `crates_root`; the report calls them
-    /// `shown_root`. What grades — the suites, the harness, and `also_guarded`
-    /// — must come out of it as it went in, or there is no grade.
-    fn grade_crates(
+    /// The first half of grading a submission: takes its files into
+    /// `copies` (a folder a batch reuses from one student to the next, so
+    /// that artifacts are replaced rather than piled up) and builds them.
+    /// [`Grader::finish`] runs the tests; a batch builds the next
+    /// submission meanwhile, in another folder.
+    pub fn build_submission<'t>(
         &self,
-        tasks: &[&Task],
+        tasks: &[&'t Task],
+        submitted: &Path,
+        trusted: &Path,
+        copies: &Path,
+    ) -> anyhow::Result<Built<'t>> {
+        let lock = build::lock_workspace(copies, &self.paths, self.quiet)?;
+        let intake = submission::take(tasks, submitted, trusted, copies)?;
+        let mut built =
+            self.build_crates(tasks, &intake.crates_root, submitted, &[trusted], lock)?;
+        built.intake = Some(intake);
+        Ok(built)
+    }
+
+    /// Builds the crates under `crates_root`; the report calls them
+    /// `shown_root`. What grades — the suites, the harness, and
+    /// `also_guarded` — is read now and again when the tests are done.
+    fn build_crates<'t>(
+        &self,
+        tasks: &[&'t Task],
         crates_root: &Path,
         shown_root: &Path,
         also_guarded: &[&Path],
-    ) -> anyhow::Result<Grade> {
+        lock: WorkspaceLock,
+    ) -> anyhow::Result<Built<'t>> {
         let protocol = self.paths.repo.join("checker").join("protocol");
         let mut guarded = vec![
-            self.manifest.suites_dir.as_path(),
-            self.paths.harness.as_path(),
-            protocol.as_path(),
+            self.manifest.suites_dir.clone(),
+            self.paths.harness.clone(),
+            protocol,
         ];
-        guarded.extend_from_slice(also_guarded);
-        let before = Snapshot::take(&guarded)?;
+        guarded.extend(also_guarded.iter().map(|path| path.to_path_buf()));
+        let before = Snapshot::take(&guarded.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
         let started = Instant::now();
         let builds = build::build(
             &self.manifest,
@@ -118,12 +131,28 @@ impl Grader {
             &self.sandbox,
             self.quiet,
         )?;
-        let built = Instant::now();
+        Ok(Built {
+            tasks: tasks.to_vec(),
+            builds,
+            build_secs: started.elapsed().as_secs_f64(),
+            shown_root: shown_root.to_path_buf(),
+            guarded,
+            before,
+            intake: None,
+            _lock: lock,
+        })
+    }
+
+    /// Runs the tests of what [`Grader::build_crates`] built and judges
+    /// them. What grades must come out of it as it went in, or there is no
+    /// grade.
+    pub fn finish(&self, built: Built<'_>) -> anyhow::Result<Grade> {
+        let started = Instant::now();
         let bar = self.progress_bar();
         let runs = run::run(
             &self.manifest,
-            tasks,
-            &builds,
+            &built.tasks,
+            &built.builds,
             &self.sandbox,
             self.jobs,
             &|done, total| {
@@ -133,20 +162,47 @@ impl Grader {
         )?;
         bar.finish_and_clear();
         let timings = Timings {
-            build_secs: (built - started).as_secs_f64(),
-            run_secs: built.elapsed().as_secs_f64(),
+            build_secs: built.build_secs,
+            run_secs: started.elapsed().as_secs_f64(),
         };
         let mut grade = verdict::judge(
             &self.manifest,
-            tasks,
+            &built.tasks,
             runs,
-            shown_root,
+            &built.shown_root,
             &self.paths.repo,
             timings,
             self.lang,
         );
         grade.sandbox = self.sandbox.protections;
-        before.ensure_unchanged(&Snapshot::take(&guarded)?)?;
+        let guarded: Vec<&Path> = built.guarded.iter().map(PathBuf::as_path).collect();
+        built.before.ensure_unchanged(&Snapshot::take(&guarded)?)?;
+        if let Some(intake) = &built.intake {
+            grade.replace_in_messages(
+                &paths::display(&intake.crates_root, &self.paths.repo),
+                &paths::display(&built.shown_root, &self.paths.repo),
+            );
+            for (task, taken) in grade.tasks.iter_mut().zip(&intake.tasks) {
+                task.ignored_files = taken.ignored.clone();
+                if taken.missing {
+                    task.mark_missing(self.lang);
+                }
+            }
+        }
         Ok(grade)
     }
+}
+
+/// Crates built and waiting for their tests: the first half of a grading.
+/// It holds the folder's lock, so nobody rebuilds it before the tests ran.
+pub struct Built<'t> {
+    tasks: Vec<&'t Task>,
+    builds: Vec<build::TaskBuild>,
+    build_secs: f64,
+    shown_root: PathBuf,
+    guarded: Vec<PathBuf>,
+    before: Snapshot,
+    /// For a submission: what was taken of it.
+    intake: Option<submission::Intake>,
+    _lock: WorkspaceLock,
 }
