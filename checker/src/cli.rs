@@ -66,6 +66,13 @@ pub enum Command {
     /// For instructors: write Gradescope's autograder bundle (setup.sh,
     /// run_autograder and the course with its suites) as a zip to upload.
     Gradescope(GradescopeArgs),
+    /// For instructors: grade every submission under a folder (one folder
+    /// per student) with one shared build; per-student reports, class.json
+    /// and class.csv. A re-run skips unchanged submissions.
+    Batch(BatchArgs),
+    /// For instructors: the class report (one self-contained HTML file) from
+    /// one or more class.json files (several: the shards of one class).
+    ClassReport(ClassReportArgs),
     /// Runs one test in the sandbox: the checker starts it, people do not.
     #[command(name = "sandbox-exec", hide = true)]
     SandboxExec(SandboxExecArgs),
@@ -151,7 +158,7 @@ pub struct WhereArgs {
 }
 
 /// How grading runs.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     /// Give every test at most SECS seconds, whatever tasks.toml says.
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
@@ -305,6 +312,53 @@ pub struct GradescopeArgs {
     /// built-in ones: they go into the bundle.
     #[arg(long, value_name = "DIR")]
     pub suites: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The class: one folder per student, each laid out like exercises/ or
+    /// like a clone of the student edition.
+    pub class: PathBuf,
+
+    /// Where to write class.json, class.csv and students/<id>/.
+    #[arg(long, value_name = "DIR", default_value = "grades")]
+    pub out: PathBuf,
+
+    /// A CSV mapping folders to student ids (columns `folder` and `student`,
+    /// or GitHub Classroom's `github_username` and `identifier`).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+
+    /// The formats of each student's report (repeat for several).
+    #[arg(long = "format", value_enum, default_values_t = [Format::Json])]
+    pub formats: Vec<Format>,
+
+    /// Grade only the K-th of N parts of the class (every N-th submission),
+    /// for N CI jobs; `class-report` merges their class.json files.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<checker::class::submissions::Shard>,
+
+    /// Use the manifest (tasks.toml) and suites in DIR (proven first, as in grading).
+    #[arg(long, value_name = "DIR")]
+    pub suites: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassReportArgs {
+    /// class.json files written by `batch` (one per shard).
+    #[arg(required = true)]
+    pub records: Vec<PathBuf>,
+
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE", default_value = "class-report.html")]
+    pub out: PathBuf,
+
+    /// Also write the merged class.json here (and class.csv beside it).
+    #[arg(long, value_name = "FILE")]
+    pub merged: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@
 //! right against the solutions, the stubs and planted [`mutants`].
 
 pub mod build;
+pub mod class;
 pub mod grading;
 pub mod integrity;
 pub mod interrupt;

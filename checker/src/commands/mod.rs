@@ -2,6 +2,8 @@
 //! the language, the colours, and a grader built from the options.
 
 mod assign;
+mod batch;
+mod class_report;
 mod grade;
 mod gradescope;
 mod list;
@@ -96,6 +98,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Verify(args)) => verify::run(&context, args),
         Some(Command::Assign(args)) => assign::run(&context, args),
         Some(Command::Gradescope(args)) => gradescope::run(&context, args),
+        Some(Command::Batch(args)) => batch::run(&context, args),
+        Some(Command::ClassReport(args)) => class_report::run(&context, args),
         Some(Command::SandboxExec(_)) => {
             unreachable!("main runs the launcher before anything else")
         }

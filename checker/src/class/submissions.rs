@@ -1,0 +1,155 @@
+//! Finding a class's submissions: one folder per student under a folder,
+//! each laid out like `exercises/` or like a clone of the student edition
+//! (with `exercises/` inside); which of them a shard grades; and a digest
+//! of each, so that a re-run skips what has not changed.
+
+use std::{
+    hash::{Hash as _, Hasher as _},
+    path::{Path, PathBuf},
+    str::FromStr,
+};
+
+use anyhow::{Context as _, bail};
+
+use super::roster::Roster;
+use crate::integrity::Snapshot;
+
+/// One student's submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// The folder's name under the class folder.
+    pub folder: String,
+    /// The student's id: the roster's, or the folder's name.
+    pub student: String,
+    /// The folder of task crates (the folder, or its `exercises/`).
+    pub crates_root: PathBuf,
+}
+
+/// `--shard K/N`: the K-th of N equal parts of a class (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole class.
+    pub const ALL: Shard = Shard { index: 1, count: 1 };
+
+    /// Whether the `position`-th submission (0-based, in name order) is
+    /// this shard's: every N-th, so that shards get a like mix.
+    pub fn takes(self, position: usize) -> bool {
+        position % self.count == self.index - 1
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let parsed = text.split_once('/').and_then(|(index, count)| {
+            Some((index.trim().parse().ok()?, count.trim().parse().ok()?))
+        });
+        match parsed {
+            Some((index, count)) if count >= 1 && (1..=count).contains(&index) => {
+                Ok(Shard { index, count })
+            }
+            _ => Err(format!(
+                "{text:?} is not K/N with 1 <= K <= N (for example 2/4)"
+            )),
+        }
+    }
+}
+
+/// The submissions under `class`, in folder-name order, that `shard` takes.
+/// Hidden folders (`.git`) and files are not submissions.
+pub fn discover(class: &Path, roster: &Roster, shard: Shard) -> anyhow::Result<Vec<Submission>> {
+    let mut folders: Vec<(String, PathBuf)> = std::fs::read_dir(class)
+        .with_context(|| format!("cannot read the class folder {}", class.display()))?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            (!name.starts_with('.')).then(|| (name, entry.path()))
+        })
+        .collect();
+    if folders.is_empty() {
+        bail!(
+            "{} has no submission folders (one per student)",
+            class.display()
+        );
+    }
+    folders.sort();
+    let mut submissions = Vec::new();
+    for (position, (folder, path)) in folders.into_iter().enumerate() {
+        if !shard.takes(position) {
+            continue;
+        }
+        let inner = path.join("exercises");
+        let crates_root = crate::paths::canonical(if inner.is_dir() { &inner } else { &path })?;
+        submissions.push(Submission {
+            student: roster.student_for(&folder),
+            folder,
+            crates_root,
+        });
+    }
+    let mut students: Vec<&str> = submissions.iter().map(|sub| sub.student.as_str()).collect();
+    students.sort_unstable();
+    if let Some(pair) = students.windows(2).find(|pair| pair[0] == pair[1]) {
+        bail!("two submission folders belong to student {}", pair[0]);
+    }
+    Ok(submissions)
+}
+
+/// A digest of everything a grading depends on: every file of the
+/// submission (build output aside) and `salt` (what grades it).
+pub fn digest(submission: &Submission, salt: u64) -> anyhow::Result<String> {
+    let snapshot = Snapshot::take(&[submission.crates_root.as_path()])?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    snapshot.hash(&mut hasher);
+    salt.hash(&mut hasher);
+    Ok(format!("{:016x}", hasher.finish()))
+}
+
+/// A digest of what grades: the suites, the harness, the course's crates
+/// and this checker's version.
+pub fn grader_salt(folders: &[&Path]) -> anyhow::Result<u64> {
+    let snapshot = Snapshot::take(folders)?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    snapshot.hash(&mut hasher);
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    Ok(hasher.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_a_class_without_overlap_or_gaps() {
+        assert!("0/3".parse::<Shard>().is_err());
+        assert!("4/3".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+        let shards: Vec<Shard> = (1..=3).map(|k| format!("{k}/3").parse().unwrap()).collect();
+        for position in 0..10 {
+            let takers = shards.iter().filter(|shard| shard.takes(position)).count();
+            assert_eq!(takers, 1, "submission {position}");
+        }
+        assert!((0..5).all(|position| Shard::ALL.takes(position)));
+    }
+
+    #[test]
+    fn folders_become_submissions_in_name_order_with_their_students() {
+        let class = tempfile::tempdir().unwrap();
+        for folder in ["bob", "alice/exercises", ".git"] {
+            std::fs::create_dir_all(class.path().join(folder)).unwrap();
+        }
+        std::fs::write(class.path().join("notes.txt"), "not a submission").unwrap();
+        let found = discover(class.path(), &Roster::default(), Shard::ALL).unwrap();
+        let names: Vec<(&str, bool)> = found
+            .iter()
+            .map(|sub| (sub.student.as_str(), sub.crates_root.ends_with("exercises")))
+            .collect();
+        assert_eq!(names, [("alice", true), ("bob", false)]);
+    }
+}

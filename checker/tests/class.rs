@@ -1,0 +1,241 @@
+//! Grading a class: `checker batch` over one folder per student (a shared
+//! build, per-student reports, class.json and class.csv, resuming), shards
+//! merged by `checker class-report`, and the class report's figures held
+//! against class.json.
+
+mod support;
+
+use std::path::Path;
+
+use checker::mutants::Base;
+use support::{one_grading_at_a_time, output_within_bound};
+
+/// Runs the checker, asserting success; returns stdout.
+fn checker_ok(args: &[&str]) -> String {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_checker"));
+    command.env("LC_ALL", "C").args(args);
+    let output = output_within_bound(&mut command);
+    assert!(output.status.success(), "checker {args:?}: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Four students: all solved (a clone of the student edition), untouched
+/// stubs (task folders at the top), task 1 not compiling, task 4 not
+/// handed in.
+fn class(root: &Path) {
+    let solved = support::tree("class-solved", Base::Solutions, &[]);
+    let stubs = support::tree("class-stubs", Base::PristineStubs, &[]);
+    let broken = support::hostile("01-async-rewrite", "compile_error");
+    let broken = support::tree(
+        "class-broken",
+        Base::Solutions,
+        &[("01-async-rewrite", &broken)],
+    );
+    support::copy_tree(&solved.root, &root.join("alice/exercises"));
+    support::copy_tree(&stubs.root, &root.join("bob"));
+    support::copy_tree(&broken.root, &root.join("carol-gh"));
+    support::copy_tree(&solved.root, &root.join("dave"));
+    std::fs::remove_dir_all(root.join("dave/04-site-check")).unwrap();
+}
+
+fn record(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn scores(record: &serde_json::Value) -> Vec<(String, u64)> {
+    let mut scores: Vec<(String, u64)> = record["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["student"].as_str().unwrap().to_owned(),
+                s["score"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    scores.sort();
+    scores
+}
+
+#[test]
+fn a_class_is_graded_resumed_sharded_and_reported() {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path().join("class");
+    class(&root);
+    let roster = scratch.path().join("roster.csv");
+    std::fs::write(&roster, "folder,student\ncarol-gh,carol\n").unwrap();
+    let out = scratch.path().join("grades");
+    let (root_arg, out_arg, roster_arg) = (
+        root.to_str().unwrap(),
+        out.to_str().unwrap(),
+        roster.to_str().unwrap(),
+    );
+    let slots = support::repo().join("target/grading/batch");
+
+    let _one = one_grading_at_a_time();
+    let batch = |extra: &[&str], out: &str| {
+        let mut args = vec![
+            "batch", root_arg, "--out", out, "--roster", roster_arg, "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        checker_ok(&args)
+    };
+    let said = batch(&["--format", "json", "--format", "junit"], out_arg);
+    assert!(said.starts_with("Graded 4 submissions"), "{said}");
+
+    let class = record(&out.join("class.json"));
+    let expected = [("alice", 100), ("bob", 0), ("carol", 75), ("dave", 75)];
+    let expected: Vec<(String, u64)> = expected.iter().map(|(s, p)| (s.to_string(), *p)).collect();
+    assert_eq!(scores(&class), expected, "{class:#}");
+    let csv = std::fs::read_to_string(out.join("class.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "student,folder,score,max_score,bonus,task_0_round-robin,task_1_async-rewrite,task_2_timing-decorator,task_3_req,task_4_site-check,status,commit"
+        )
+    );
+    assert!(
+        csv.contains("alice,alice,100,100,15,10,25,30,25,25,complete,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("carol,carol-gh,75,100,15,10,0,30,25,25,incomplete,"),
+        "{csv}"
+    );
+    for student in ["alice", "bob", "carol", "dave"] {
+        let dir = out.join("students").join(student);
+        let grade = record(&dir.join("grade.json"));
+        assert_eq!(grade["student"], student);
+        assert!(dir.join("grade.xml").is_file());
+    }
+    // One shared build: the copies live in two slots, whatever the class size.
+    let slot_names: Vec<String> = std::fs::read_dir(&slots)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(slot_names.len(), 2, "{slot_names:?}");
+
+    // Resuming: nothing changed, nothing graded; one change, one graded.
+    let said = batch(&[], out_arg);
+    assert!(
+        said.starts_with("Graded 0 submissions") && said.contains("4 unchanged"),
+        "{said}"
+    );
+    let lib = root.join("bob/01-async-rewrite/src/lib.rs");
+    let source = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, source + "\n// bob had another go\n").unwrap();
+    let said = batch(&[], out_arg);
+    assert!(
+        said.starts_with("Graded 1 submissions") && said.contains("3 unchanged"),
+        "{said}"
+    );
+
+    // Two shards, merged, are the whole class.
+    let shard_out = |k: usize| scratch.path().join(format!("shard-{k}"));
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        batch(&["--shard", &shard], shard_out(k).to_str().unwrap());
+        assert_eq!(scores(&record(&shard_out(k).join("class.json"))).len(), 2);
+    }
+    let page = scratch.path().join("report.html");
+    let merged = scratch.path().join("merged.json");
+    let said = checker_ok(&[
+        "class-report",
+        shard_out(1).join("class.json").to_str().unwrap(),
+        shard_out(2).join("class.json").to_str().unwrap(),
+        "--out",
+        page.to_str().unwrap(),
+        "--merged",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(said.contains("4 students"), "{said}");
+    let merged = record(&merged);
+    assert_eq!(scores(&merged), expected);
+    assert!(scratch.path().join("merged.csv").is_file());
+
+    report_matches(&std::fs::read_to_string(&page).unwrap(), &merged);
+
+    // A student in two records is refused.
+    let twice = checker_out_err(&[
+        "class-report",
+        out.join("class.json").to_str().unwrap(),
+        shard_out(1).join("class.json").to_str().unwrap(),
+        "--out",
+        scratch.path().join("twice.html").to_str().unwrap(),
+    ]);
+    assert!(
+        twice.contains("is in more than one class record"),
+        "{twice}"
+    );
+}
+
+/// Runs the checker, asserting exit 2; returns stderr.
+fn checker_out_err(args: &[&str]) -> String {
+    let output = support::checker().args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// The page's figures, read from its data attributes, against class.json.
+fn report_matches(page: &str, class: &serde_json::Value) {
+    for outside in ["<script", "src=", "href=", "@import", "url("] {
+        assert!(
+            !page.contains(outside),
+            "self-contained, yet it has {outside}"
+        );
+    }
+    let attribute = |name: &str| -> Vec<String> {
+        page.match_indices(&format!("{name}=\""))
+            .map(|(at, found)| {
+                let rest = &page[at + found.len()..];
+                rest[..rest.find('"').unwrap()].to_owned()
+            })
+            .collect()
+    };
+    let students = class["students"].as_array().unwrap();
+    assert_eq!(attribute("data-students"), [students.len().to_string()]);
+    assert_eq!(attribute("data-mean"), ["62.5"]);
+
+    // The histogram: one band per tenth of the maximum.
+    let mut bands = [0usize; 11];
+    for student in students {
+        bands[(student["score"].as_u64().unwrap() / 10).min(10) as usize] += 1;
+    }
+    let counts: Vec<usize> = attribute("data-count")
+        .iter()
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert_eq!(counts, bands);
+
+    // Each test's failures: the students whose status for it is not passed.
+    let tests = attribute("data-test");
+    let failed = attribute("data-failed");
+    for (name, shown) in tests.iter().zip(&failed) {
+        let actual = students
+            .iter()
+            .filter(|student| {
+                student["tasks"].as_array().unwrap().iter().any(|task| {
+                    task["tests"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|test| test["name"] == name.as_str() && test["status"] != "passed")
+                })
+            })
+            .count();
+        assert_eq!(shown, &actual.to_string(), "{name}");
+    }
+    let rates: Vec<usize> = failed.iter().map(|f| f.parse().unwrap()).collect();
+    assert!(
+        rates.windows(2).all(|pair| pair[0] >= pair[1]),
+        "worst first: {rates:?}"
+    );
+    assert!(tests.len() >= 49);
+    // Carol's task 1 did not compile; bob's stubs did.
+    assert!(
+        page.contains("<li data-student=\"carol\">carol: task 1</li>"),
+        "{page}"
+    );
+}
