@@ -15,6 +15,14 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
     // The inner gradings draw no bars of their own: the batch has one.
     let mut run = args.run.clone();
     run.quiet = true;
+    // Twice a single grading's tests at once: the suites mostly wait on
+    // timers and mock servers, and the next submission's build is what
+    // keeps the CPUs busy (measured: 100 submissions, 348 s at 2 per CPU,
+    // 279 s at 4, the same 4900 verdicts).
+    if run.jobs.is_none() {
+        let cpus = std::thread::available_parallelism().map_or(2, |cpus| cpus.get());
+        run.jobs = Some(u16::try_from(cpus * 4).unwrap_or(u16::MAX));
+    }
     let grader = context.grader(args.suites.as_ref(), &run)?;
     if args.suites.is_some() {
         let tasks: Vec<_> = grader.manifest.tasks.iter().collect();
