@@ -36,7 +36,12 @@ fn class(root: &Path) {
     support::copy_tree(&broken.root, &root.join("carol-gh"));
     support::copy_tree(&solved.root, &root.join("dave"));
     std::fs::remove_dir_all(root.join("dave/04-site-check")).unwrap();
+    // Alice's is a repository of its own (a detached HEAD, as CI checks out).
+    std::fs::create_dir_all(root.join("alice/.git")).unwrap();
+    std::fs::write(root.join("alice/.git/HEAD"), format!("{ALICE_COMMIT}\n")).unwrap();
 }
+
+const ALICE_COMMIT: &str = "a11ce00000000000000000000000000000000001";
 
 fn record(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -65,7 +70,8 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
     class(&root);
     let roster = scratch.path().join("roster.csv");
     std::fs::write(&roster, "folder,student\ncarol-gh,carol\n").unwrap();
-    let out = scratch.path().join("grades");
+    // The output inside the class folder is not taken for a student.
+    let out = root.join("grades");
     let (root_arg, out_arg, roster_arg) = (
         root.to_str().unwrap(),
         out.to_str().unwrap(),

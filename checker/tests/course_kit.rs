@@ -160,15 +160,15 @@ fn the_gradescope_bundle_grades_a_submission_where_gradescope_puts_it() {
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap()).unwrap();
     archive.extract(&source).unwrap();
     for script in ["setup.sh", "run_autograder"] {
-        let mode = std::fs::metadata(source.join(script))
-            .unwrap()
-            .permissions();
         #[cfg(unix)]
-        assert_eq!(
-            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o111,
-            0o111,
-            "{script}"
-        );
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(source.join(script))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o111, 0o111, "{script} is not executable");
+        }
         let syntax = std::process::Command::new("bash")
             .arg("-n")
             .arg(source.join(script))

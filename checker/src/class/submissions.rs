@@ -21,6 +21,8 @@ pub struct Submission {
     pub folder: String,
     /// The student's id: the roster's, or the folder's name.
     pub student: String,
+    /// The submission's folder (canonical).
+    pub folder_path: PathBuf,
     /// The folder of task crates (the folder, or its `exercises/`).
     pub crates_root: PathBuf,
 }
@@ -62,8 +64,16 @@ impl FromStr for Shard {
 }
 
 /// The submissions under `class`, in folder-name order, that `shard` takes.
-/// Hidden folders (`.git`) and files are not submissions.
-pub fn discover(class: &Path, roster: &Roster, shard: Shard) -> anyhow::Result<Vec<Submission>> {
+/// Hidden folders (`.git`), files, `not_this` (the batch's own output,
+/// should it be inside the class folder) and any earlier batch's output (a
+/// folder with a `class.json`) are not submissions.
+pub fn discover(
+    class: &Path,
+    roster: &Roster,
+    shard: Shard,
+    not_this: &Path,
+) -> anyhow::Result<Vec<Submission>> {
+    let not_this = dunce::canonicalize(not_this).ok();
     let mut folders: Vec<(String, PathBuf)> = std::fs::read_dir(class)
         .with_context(|| format!("cannot read the class folder {}", class.display()))?
         .filter_map(Result::ok)
@@ -72,6 +82,9 @@ pub fn discover(class: &Path, roster: &Roster, shard: Shard) -> anyhow::Result<V
             let name = entry.file_name().into_string().ok()?;
             (!name.starts_with('.')).then(|| (name, entry.path()))
         })
+        .filter(|(_, path)| not_this.is_none() || dunce::canonicalize(path).ok() != not_this)
+        // A batch's output (this one's or an earlier one's) is not a student.
+        .filter(|(_, path)| !path.join("class.json").exists())
         .collect();
     if folders.is_empty() {
         bail!(
@@ -89,6 +102,7 @@ pub fn discover(class: &Path, roster: &Roster, shard: Shard) -> anyhow::Result<V
         let crates_root = crate::paths::canonical(if inner.is_dir() { &inner } else { &path })?;
         submissions.push(Submission {
             student: roster.student_for(&folder),
+            folder_path: crate::paths::canonical(&path)?,
             folder,
             crates_root,
         });
@@ -145,7 +159,9 @@ mod tests {
             std::fs::create_dir_all(class.path().join(folder)).unwrap();
         }
         std::fs::write(class.path().join("notes.txt"), "not a submission").unwrap();
-        let found = discover(class.path(), &Roster::default(), Shard::ALL).unwrap();
+        std::fs::create_dir_all(class.path().join("grades/students")).unwrap();
+        let out = class.path().join("grades");
+        let found = discover(class.path(), &Roster::default(), Shard::ALL, &out).unwrap();
         let names: Vec<(&str, bool)> = found
             .iter()
             .map(|sub| (sub.student.as_str(), sub.crates_root.ends_with("exercises")))

@@ -35,7 +35,8 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
         None => Roster::default(),
     };
     let class = super::existing_dir(args.class.clone())?;
-    let found = submissions::discover(&class, &roster, args.shard.unwrap_or(Shard::ALL))?;
+    let found =
+        submissions::discover(&class, &roster, args.shard.unwrap_or(Shard::ALL), &args.out)?;
     let trusted = checker::paths::canonical(&context.repo.join("exercises"))?;
     let salt =
         submissions::grader_salt(&[&grader.manifest.suites_dir, &grader.paths.harness, &trusted])?;
