@@ -8,15 +8,11 @@
 //! it is done once per content of the suites (and of the solutions, stubs
 //! and harness it ran with): a proof is remembered in `target/grading/proven/`.
 
-use std::{
-    hash::{Hash as _, Hasher as _},
-    path::{Path, PathBuf},
-    time::Instant,
-};
+use std::{path::Path, time::Instant};
 
 use anyhow::bail;
 
-use crate::{grading::Grader, integrity::Snapshot, manifest::Task, verify};
+use crate::{grading::Grader, integrity::digest_of, manifest::Task, verify};
 
 /// How the suites came to be trusted.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,11 +40,12 @@ pub fn ensure_proven(
         );
     }
     let numbers: Vec<u32> = tasks.iter().map(|task| task.number).collect();
-    let key = key(
+    let pristine = repo.join("checker/pristine");
+    let key = digest_of(
         &[
-            &grader.manifest.suites_dir,
+            grader.manifest.suites_dir.as_path(),
             &solutions,
-            &repo.join("checker/pristine"),
+            &pristine,
             &grader.paths.harness,
         ],
         &numbers,
@@ -81,15 +78,4 @@ pub fn ensure_proven(
     Ok(Proof::ProvenNow {
         secs: started.elapsed().as_secs_f64(),
     })
-}
-
-/// A digest of every file under `folders` (their paths and bytes) and of
-/// the tasks proven.
-fn key(folders: &[&PathBuf], tasks: &[u32]) -> anyhow::Result<u64> {
-    let folders: Vec<&Path> = folders.iter().map(|folder| folder.as_path()).collect();
-    let snapshot = Snapshot::take(&folders)?;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    snapshot.hash(&mut hasher);
-    tasks.hash(&mut hasher);
-    Ok(hasher.finish())
 }

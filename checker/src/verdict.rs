@@ -162,11 +162,23 @@ impl TestStatus {
     /// The status as the JSON report spells it (its serde name), so that
     /// every report format spells it the same way.
     pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|value| value.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        serde_name(self)
     }
+}
+
+impl TaskStatus {
+    /// The status as the JSON report spells it (its serde name).
+    pub fn name(self) -> String {
+        serde_name(self)
+    }
+}
+
+/// A unit variant's serde name.
+fn serde_name(value: impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

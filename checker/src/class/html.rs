@@ -283,7 +283,7 @@ fn task_table(page: &mut String, summary: &ClassSummary) {
         let _ = write!(
             page,
             "<th><span class=\"swatch\" style=\"background:{colour}\"></span>{}</th>",
-            status_name(*status)
+            status.name()
         );
     }
     page.push_str("<th></th></tr>\n");
@@ -294,11 +294,7 @@ fn task_table(page: &mut String, summary: &ClassSummary) {
             escape(slug)
         );
         for (status, count) in STATUSES.iter().zip(counts) {
-            let _ = write!(
-                page,
-                "<td data-status=\"{}\">{count}</td>",
-                status_name(*status)
-            );
+            let _ = write!(page, "<td data-status=\"{}\">{count}</td>", status.name());
         }
         let total: usize = counts.iter().sum::<usize>().max(1);
         page.push_str("<td><svg width=\"200\" height=\"14\">");
@@ -344,13 +340,6 @@ fn test_table(page: &mut String, summary: &ClassSummary) {
         page.push_str("</td></tr>\n");
     }
     page.push_str("</table>\n");
-}
-
-fn status_name(status: TaskStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn escape(text: &str) -> String {

@@ -4,7 +4,6 @@
 //! of each, so that a re-run skips what has not changed.
 
 use std::{
-    hash::{Hash as _, Hasher as _},
     path::{Path, PathBuf},
     str::FromStr,
 };
@@ -12,7 +11,7 @@ use std::{
 use anyhow::{Context as _, bail};
 
 use super::roster::Roster;
-use crate::integrity::Snapshot;
+use crate::integrity::digest_of;
 
 /// One student's submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,21 +117,14 @@ pub fn discover(
 /// A digest of everything a grading depends on: every file of the
 /// submission (build output aside) and `salt` (what grades it).
 pub fn digest(submission: &Submission, salt: u64) -> anyhow::Result<String> {
-    let snapshot = Snapshot::take(&[submission.crates_root.as_path()])?;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    snapshot.hash(&mut hasher);
-    salt.hash(&mut hasher);
-    Ok(format!("{:016x}", hasher.finish()))
+    let digest = digest_of(&[submission.crates_root.as_path()], salt)?;
+    Ok(format!("{digest:016x}"))
 }
 
 /// A digest of what grades: the suites, the harness, the course's crates
 /// and this checker's version.
 pub fn grader_salt(folders: &[&Path]) -> anyhow::Result<u64> {
-    let snapshot = Snapshot::take(folders)?;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    snapshot.hash(&mut hasher);
-    env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    Ok(hasher.finish())
+    digest_of(folders, env!("CARGO_PKG_VERSION"))
 }
 
 #[cfg(test)]
