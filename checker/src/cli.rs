@@ -68,7 +68,8 @@ pub enum Command {
     Gradescope(GradescopeArgs),
     /// For instructors: grade every submission under a folder (one folder
     /// per student) with one shared build; per-student reports, class.json
-    /// and class.csv. A re-run skips unchanged submissions.
+    /// and class.csv. A re-run skips unchanged submissions. Runs four tests
+    /// per CPU at once unless --jobs says otherwise.
     Batch(BatchArgs),
     /// For instructors: the class report (one self-contained HTML file) from
     /// one or more class.json files (several: the shards of one class).
