@@ -110,6 +110,12 @@ fn the_student_edition_has_the_visible_tests_and_no_solutions() {
     let (code, _, refused) = run_checker(&["verify", "--repo", dir]);
     assert_eq!(code, 2);
     assert!(refused.contains("reference solutions"), "{refused}");
+    let (code, _, refused) = run_checker(&["gradescope", "--repo", dir]);
+    assert_eq!(code, 2);
+    assert!(
+        refused.contains("looks like a student edition"),
+        "{refused}"
+    );
 }
 
 /// A suite file with hidden and visible tests cannot be split: the edition

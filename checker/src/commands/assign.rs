@@ -15,6 +15,7 @@ use super::Context;
 use crate::cli::AssignArgs;
 
 pub fn run(context: &Context, args: &AssignArgs) -> anyhow::Result<ExitCode> {
+    super::ensure_course_kit(context, "assign")?;
     let manifest = context.manifest(args.suites.as_ref())?;
     let written = edition::write(&context.repo, &manifest, &args.out)?;
     let proven = prove(context, args, &written);

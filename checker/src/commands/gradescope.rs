@@ -8,6 +8,7 @@ use super::Context;
 use crate::cli::GradescopeArgs;
 
 pub fn run(context: &Context, args: &GradescopeArgs) -> anyhow::Result<ExitCode> {
+    super::ensure_course_kit(context, "gradescope")?;
     // Loaded first: a broken manifest is refused here, not on Gradescope.
     let manifest = context.manifest(args.suites.as_ref())?;
     let bundle = gradescope::write(&context.repo, &manifest.suites_dir, &args.out)?;

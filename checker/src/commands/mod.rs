@@ -71,6 +71,17 @@ impl Context {
     }
 }
 
+/// Refuses an instructor's command where the course kit's templates are
+/// not (a student edition leaves them out, with the solutions).
+pub fn ensure_course_kit(context: &Context, command: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        context.repo.join("checker/kit").is_dir(),
+        "`checker {command}` needs the course's own repository (it has checker/kit/ and solutions/); {} looks like a student edition",
+        context.repo.display()
+    );
+    Ok(())
+}
+
 /// `dir`, canonical, or a clear error if it is not there.
 pub fn existing_dir(dir: PathBuf) -> anyhow::Result<PathBuf> {
     dunce::canonicalize(&dir)
