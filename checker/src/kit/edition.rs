@@ -94,16 +94,13 @@ pub fn write(repo: &Path, manifest: &Manifest, out: &Path) -> anyhow::Result<Edi
             out.display()
         );
     }
-    // Refused before anything is written: a file mixing hidden and visible tests.
-    let withheld_files = manifest
+    // Refused before anything is written: a file mixing hidden and visible
+    // tests. Read once: the suites are written from the same lists.
+    let withheld: Vec<Vec<PathBuf>> = manifest
         .tasks
         .iter()
         .map(|task| withheld_files(manifest, task))
-        .collect::<anyhow::Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .map(|file| crate::paths::display(&file, &manifest.suites_dir))
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let out = crate::paths::canonical(out)?;
 
@@ -124,7 +121,7 @@ pub fn write(repo: &Path, manifest: &Manifest, out: &Path) -> anyhow::Result<Edi
     copy_file(&repo.join("Cargo.lock"), &out.join("Cargo.lock"))?;
     write_file(&out.join("Cargo.toml"), &workspace_manifest(repo)?)?;
 
-    let graded_later = write_suites(manifest, &out.join("checker/suites"))?;
+    let graded_later = write_suites(manifest, &withheld, &out.join("checker/suites"))?;
     let templates = repo.join("checker/kit/edition");
     let readme = std::fs::read_to_string(templates.join("README.md"))
         .context("cannot read the student README template")?
@@ -141,20 +138,28 @@ pub fn write(repo: &Path, manifest: &Manifest, out: &Path) -> anyhow::Result<Edi
     Ok(Edition {
         root: out,
         graded_later,
-        withheld_files,
+        withheld_files: withheld
+            .iter()
+            .flatten()
+            .map(|file| crate::paths::display(file, &manifest.suites_dir))
+            .collect(),
     })
 }
 
 /// The suites folder of the edition: the manifest less its hidden tests,
 /// with `[graded_later]` saying what they were worth, and every suite file
-/// that holds no hidden test. Returns what was left out.
-fn write_suites(manifest: &Manifest, out: &Path) -> anyhow::Result<GradedLater> {
+/// that holds no hidden test (`withheld`: per task, the files that do).
+/// Returns what was left out.
+fn write_suites(
+    manifest: &Manifest,
+    withheld: &[Vec<PathBuf>],
+    out: &Path,
+) -> anyhow::Result<GradedLater> {
     let mut later = GradedLater {
         tests: 0,
         points: 0,
     };
-    for task in &manifest.tasks {
-        let withheld = withheld_files(manifest, task)?;
+    for (task, withheld) in manifest.tasks.iter().zip(withheld) {
         for file in suite_files(&task.suite_dir(manifest))? {
             if !withheld.contains(&file) {
                 let name = file.file_name().expect("a file");
