@@ -114,6 +114,16 @@ impl TaskGrade {
         self.tests_passed = 0;
     }
 
+    /// What `test` (one of this task's) says went wrong: its own message,
+    /// or, for a test that did not compile, the compiler's error, which is
+    /// the task's (such a test has no message of its own).
+    pub fn message_of<'a>(&'a self, test: &'a TestGrade) -> Option<&'a str> {
+        match test.status {
+            TestStatus::NotCompiled => self.message.as_deref(),
+            _ => test.message.as_deref(),
+        }
+    }
+
     /// The task's folder as the report shows it: `file` less the edited file.
     fn dir(&self) -> String {
         let file = std::path::Path::new(&self.file);

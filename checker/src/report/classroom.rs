@@ -55,11 +55,9 @@ fn result(task: &TaskGrade, test: &TestGrade) -> TestResult {
         TestStatus::NotCompiled | TestStatus::Missing => "error",
         _ => "fail",
     };
-    let message = match test.status {
-        TestStatus::Passed => None,
-        TestStatus::NotCompiled => task.message.clone(),
-        _ => test.message.clone(),
-    };
+    let message = (test.status != TestStatus::Passed)
+        .then(|| task.message_of(test).map(str::to_owned))
+        .flatten();
     let line_no = test
         .location
         .as_deref()

@@ -93,11 +93,7 @@ fn output(task: &TaskGrade, test: &TestGrade) -> String {
         let _ = writeln!(out, "passed");
     } else {
         let _ = writeln!(out, "**{}**\n", test.status.name());
-        let message = match test.status {
-            TestStatus::NotCompiled => task.message.as_deref(),
-            _ => test.message.as_deref(),
-        };
-        if let Some(message) = message {
+        if let Some(message) = task.message_of(test) {
             let _ = writeln!(out, "```text\n{}\n```", message.replace("```", "'''"));
         }
         if let Some(location) = &test.location {

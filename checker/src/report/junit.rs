@@ -53,13 +53,7 @@ fn case(task: &TaskGrade, test: &TestGrade) -> TestCase {
             };
             let mut status = TestCaseStatus::non_success(kind);
             status.set_type(other.name());
-            // A test that did not compile has no message of its own: the
-            // compiler's error is the task's.
-            let message = match other {
-                TestStatus::NotCompiled => task.message.as_deref(),
-                _ => test.message.as_deref(),
-            };
-            if let Some(message) = message {
+            if let Some(message) = task.message_of(test) {
                 status.set_message(message);
             }
             if let Some(location) = &test.location {
