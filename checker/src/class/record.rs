@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     manifest::Manifest,
+    messages::shortened,
     verdict::{Grade, TaskStatus, TestStatus},
 };
 
@@ -285,8 +286,5 @@ fn first_line(message: Option<&str>) -> Option<String> {
         .lines()
         .find(|line| !line.trim().is_empty())?
         .trim();
-    Some(match line.char_indices().nth(KEPT_MESSAGE_CHARS) {
-        Some((end, _)) => format!("{}…", &line[..end]),
-        None => line.to_owned(),
-    })
+    Some(shortened(line, KEPT_MESSAGE_CHARS))
 }

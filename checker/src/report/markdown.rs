@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::{
-    messages::Lang,
+    messages::{Lang, shortened},
     verdict::{Grade, TaskGrade, TaskStatus, TestStatus},
 };
 
@@ -133,10 +133,7 @@ fn failures(out: &mut String, task: &TaskGrade) {
 
 /// At most [`SHOWN_CHARS`] of `text`.
 fn cut(text: &str) -> String {
-    match text.char_indices().nth(SHOWN_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
+    shortened(text, SHOWN_CHARS)
 }
 
 /// `text` safe in a table cell or a list item: no HTML, no cell breaks.
