@@ -16,6 +16,12 @@ pub fn git_commit(dir: &Path, not_this: &Path) -> Option<String> {
     if top == not_this {
         return None;
     }
+    git_commit_of(top)
+}
+
+/// The commit checked out in the repository whose top folder is `top`
+/// (None if `top` has no `.git` of its own).
+pub fn git_commit_of(top: &Path) -> Option<String> {
     let git_dir = git_dir(&top.join(".git"))?;
     let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
     let head = head.trim();
@@ -81,5 +87,8 @@ mod tests {
 
         // The course's own repository is not the submission's.
         assert_eq!(git_commit(&inner, repo.path()), None);
+        // A folder inside a repository has no commit of its own.
+        assert_eq!(git_commit_of(repo.path()).as_deref(), Some(commit));
+        assert_eq!(git_commit_of(&inner), None);
     }
 }

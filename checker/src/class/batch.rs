@@ -110,16 +110,17 @@ pub fn grade_class(
         for (index, digest, result) in built {
             let submission = &submissions[index];
             bar.set_message(submission.student.clone());
+            let dir = student_dir(&students, &submission.student);
+            std::fs::create_dir_all(&dir)?;
             let record = match result {
                 // A failure while running or judging (the suites changed
                 // under the tests, say) ends the batch: see the module's doc.
                 Ok(built) => {
                     let mut grade = grader.finish(built)?;
                     grade.student = Some(submission.student.clone());
-                    grade.commit =
-                        crate::provenance::git_commit(&submission.crates_root, &grader.paths.repo);
-                    let dir = student_dir(&students, &submission.student);
-                    std::fs::create_dir_all(&dir)?;
+                    // The submission's own repository only: a class folder
+                    // inside another repository does not lend its commit.
+                    grade.commit = crate::provenance::git_commit_of(&submission.folder_path);
                     for format in options.formats {
                         let text = report::render(&grade, *format, false, options.lang);
                         let text = anstream::adapter::strip_str(&text).to_string();
@@ -132,8 +133,6 @@ pub fn grade_class(
                     StudentRecord::failed(&submission.student, &submission.folder, &digest, &error)
                 }
             };
-            let dir = student_dir(&students, &submission.student);
-            std::fs::create_dir_all(&dir)?;
             write_atomically(
                 &dir.join("record.json"),
                 &serde_json::to_vec_pretty(&record)?,
