@@ -88,12 +88,9 @@ pub struct SandboxExecArgs {
     /// A folder the program may write (repeat for several).
     #[arg(long = "write", value_name = "DIR")]
     pub writable: Vec<PathBuf>,
-    /// A test's record: one more file it may write.
-    #[arg(long, value_name = "FILE")]
-    pub record: Option<PathBuf>,
-    /// Let the program read anything (a build); else only system files.
-    #[arg(long)]
-    pub read_anywhere: bool,
+    /// A folder the program may read besides the system's (repeat for several).
+    #[arg(long = "read", value_name = "DIR")]
+    pub readable: Vec<PathBuf>,
     /// Give the program a network namespace with only loopback.
     #[arg(long)]
     pub isolate_network: bool,
@@ -112,8 +109,7 @@ impl SandboxExecArgs {
         match self.program.split_first() {
             Some((program, args)) if !self.probe => LauncherRequest::Run(Confinement {
                 writable: self.writable.clone(),
-                record: self.record.clone(),
-                read_anywhere: self.read_anywhere,
+                readable: self.readable.clone(),
                 isolate_network: self.isolate_network,
                 limit_resources: self.limit_resources,
                 program: program.into(),
@@ -313,6 +309,10 @@ pub struct GradescopeArgs {
     /// built-in ones: they go into the bundle.
     #[arg(long, value_name = "DIR")]
     pub suites: Option<PathBuf>,
+
+    /// How the suites are proven before the bundle is written.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Args)]

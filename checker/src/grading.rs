@@ -60,7 +60,7 @@ impl Grader {
     /// are: the student's own checkout, or the solutions.
     pub fn grade(&self, tasks: &[&Task], crates_root: &Path) -> anyhow::Result<Grade> {
         let lock = build::lock_workspace(crates_root, &self.paths, self.quiet)?;
-        let built = self.build_crates(tasks, crates_root, crates_root, &[], lock)?;
+        let built = self.build_crates(tasks, crates_root, crates_root, crates_root, &[], lock)?;
         self.finish(built)
     }
 
@@ -97,19 +97,29 @@ impl Grader {
     ) -> anyhow::Result<Built<'t>> {
         let lock = build::lock_workspace(copies, &self.paths, self.quiet)?;
         let intake = submission::take(tasks, submitted, trusted, copies)?;
-        let mut built =
-            self.build_crates(tasks, &intake.crates_root, submitted, &[trusted], lock)?;
+        let mut built = self.build_crates(
+            tasks,
+            &intake.crates_root,
+            trusted,
+            submitted,
+            &[trusted],
+            lock,
+        )?;
         built.intake = Some(intake);
         Ok(built)
     }
 
-    /// Builds the crates under `crates_root`; the report calls them
-    /// `shown_root`. What grades — the suites, the harness, and
-    /// `also_guarded` — is read now and again when the tests are done.
+    /// Builds the crates under `crates_root`, whose manifests are those of
+    /// `course_root` (a submission's copies are the course's crates with
+    /// the student's sources: their units start from nothing each time);
+    /// the report calls them `shown_root`. What grades — the suites, the
+    /// harness, and `also_guarded` — is read now and again when the tests
+    /// are done.
     fn build_crates<'t>(
         &self,
         tasks: &[&'t Task],
         crates_root: &Path,
+        course_root: &Path,
         shown_root: &Path,
         also_guarded: &[&Path],
         lock: WorkspaceLock,
@@ -124,12 +134,17 @@ impl Grader {
         let before = Snapshot::take(&guarded.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
         let started = Instant::now();
         let builds = build::build(
-            &self.manifest,
-            tasks,
-            crates_root,
+            &build::BuildRequest {
+                manifest: &self.manifest,
+                tasks,
+                crates_root,
+                course_root,
+                fresh: crates_root != course_root,
+                jobs: std::thread::available_parallelism().map_or(2, usize::from),
+                quiet: self.quiet,
+            },
             &self.paths,
             &self.sandbox,
-            self.quiet,
         )?;
         Ok(Built {
             tasks: tasks.to_vec(),

@@ -12,6 +12,11 @@ use clap::Parser as _;
 const CANNOT_GRADE: u8 = 2;
 
 fn main() -> ExitCode {
+    // Cargo starts the checker as rustc's wrapper while it builds the
+    // course's plan: record, then become rustc.
+    if checker::build::recorder::is_wrapper() {
+        checker::build::recorder::record_and_run();
+    }
     let cli = cli::Cli::parse();
     // The launcher must stay single-threaded: no Ctrl-C thread for it.
     if let Some(cli::Command::SandboxExec(args)) = &cli.command {

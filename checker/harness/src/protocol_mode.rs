@@ -3,7 +3,7 @@
 
 use std::io::BufRead;
 
-use grading_protocol::{Action, Answer, Outcome, Record, Request};
+use grading_protocol::{Action, Answer, Outcome, Record, RecordTo, Request};
 
 use crate::{Test, test_body};
 
@@ -13,6 +13,10 @@ const BAD_REQUEST: i32 = 64;
 
 /// Answers the checker's request and exits. Never returns to student code.
 pub fn serve(tests: &[Test]) -> ! {
+    // Before any student code runs: the record's socket is the harness's
+    // alone (no process the test starts inherits it), and no process of the
+    // test's may trace this one to read the token out of its memory.
+    guard_the_record();
     // Read the request — and with it the token — before any student code runs.
     let mut line = String::new();
     let request: Request = match std::io::stdin()
@@ -58,17 +62,52 @@ pub fn serve(tests: &[Test]) -> ! {
     };
     let written = serde_json::to_vec(&record)
         .map_err(std::io::Error::other)
-        .and_then(|bytes| std::fs::write(&request.record_path, bytes));
+        .and_then(|bytes| write_record(&request.record, &bytes));
     match written {
         // Exit at once: background tasks and threads the student left running
         // must not delay the verdict or change it.
         Ok(()) => std::process::exit(0),
         Err(error) => {
-            eprintln!(
-                "grading harness: cannot write {}: {error}",
-                request.record_path.display()
-            );
+            eprintln!("grading harness: cannot write the record: {error}");
             std::process::exit(BAD_REQUEST);
         }
+    }
+}
+
+#[cfg(unix)]
+fn guard_the_record() {
+    let fd = grading_protocol::RECORD_FD;
+    // SAFETY: fcntl and prctl take integers and change only this process's
+    // descriptor flags and dumpability; without a descriptor they fail and
+    // nothing happens.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFD);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC);
+        }
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+#[cfg(not(unix))]
+fn guard_the_record() {}
+
+/// Writes the record where the request says.
+fn write_record(to: &RecordTo, bytes: &[u8]) -> std::io::Result<()> {
+    match to {
+        #[cfg(unix)]
+        RecordTo::Descriptor { fd } => {
+            use std::{io::Write as _, os::fd::FromRawFd as _};
+            // SAFETY: the checker handed this descriptor over for the record,
+            // and nothing else in the process owns it; it is written once.
+            let mut socket = unsafe { std::fs::File::from_raw_fd(*fd) };
+            socket.write_all(bytes)
+        }
+        #[cfg(not(unix))]
+        RecordTo::Descriptor { .. } => Err(std::io::Error::other(
+            "a record descriptor on a system without them",
+        )),
+        RecordTo::File { path } => std::fs::write(path, bytes),
     }
 }

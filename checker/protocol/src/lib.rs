@@ -2,12 +2,19 @@
 //!
 //! The checker starts one process per test. It hands the process a
 //! [`Request`] as one JSON line on stdin, and the harness inside the suite
-//! answers by writing one [`Record`] to the file the request names — never to
+//! answers by writing one [`Record`] where the request says — never to
 //! stdout, which belongs to the student's code and can print anything.
 //!
-//! Each request carries a fresh random token; the checker accepts a record only
-//! if it carries the same token. Student code runs after the harness has read
-//! stdin, so it has no ordinary way to learn the token and forge a pass.
+//! On Unix the record goes down a socket the checker holds the other end of,
+//! inherited as descriptor [`RECORD_FD`]. The harness marks it close-on-exec
+//! before any student code runs, so a process the test starts does not have
+//! it, and a socket cannot be opened again through `/proc`: nothing but the
+//! harness can write a record, and nothing can read one back. The checker
+//! takes the first record and ignores anything after it.
+//!
+//! Each request also carries a fresh random token; the checker accepts a
+//! record only if it carries the same token. Student code runs after the
+//! harness has read stdin, so it has no ordinary way to learn the token.
 
 use std::path::PathBuf;
 
@@ -16,7 +23,10 @@ use serde::{Deserialize, Serialize};
 /// The command-line flag that puts a suite binary into protocol mode.
 /// Without it the binary runs its tests itself and prints a summary, which is
 /// handy while writing a suite.
-pub const PROTOCOL_FLAG: &str = "--grading-protocol-v1";
+pub const PROTOCOL_FLAG: &str = "--grading-protocol-v2";
+
+/// The descriptor a test's record socket is inherited as, on Unix.
+pub const RECORD_FD: i32 = 3;
 
 /// What the checker asks of a suite process.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,9 +34,19 @@ pub struct Request {
     /// Must be copied into the record for the checker to accept it.
     pub token: String,
     /// Where the harness writes its [`Record`].
-    pub record_path: PathBuf,
+    pub record: RecordTo,
     /// What to do.
     pub action: Action,
+}
+
+/// Where a record goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum RecordTo {
+    /// An inherited descriptor: the checker's socket ([`RECORD_FD`]).
+    Descriptor { fd: i32 },
+    /// A file (where there are no inherited sockets: Windows).
+    File { path: PathBuf },
 }
 
 /// The two things a suite process can be asked to do.
@@ -80,11 +100,14 @@ pub enum Outcome {
 }
 
 impl Record {
-    /// Parses a record and checks that it answers the request with `token`.
-    /// Anything else — garbage, a truncated file, a forged or stale record —
-    /// is `None`.
+    /// Parses the first record in `bytes` and checks that it answers the
+    /// request with `token`; anything after the first is ignored. Anything
+    /// else — garbage, a truncated record, a forged or stale one — is `None`.
     pub fn parse_for(bytes: &[u8], token: &str) -> Option<Record> {
-        let record: Record = serde_json::from_slice(bytes).ok()?;
+        let record: Record = serde_json::Deserializer::from_slice(bytes)
+            .into_iter()
+            .next()?
+            .ok()?;
         (record.token == token).then_some(record)
     }
 }
@@ -115,6 +138,14 @@ mod tests {
     }
 
     #[test]
+    fn the_first_record_wins() {
+        let mut bytes = passed("abc");
+        bytes.extend(br#"{"token":"abc","answer":{"kind":"tests","names":[]}}"#);
+        let record = Record::parse_for(&bytes, "abc").unwrap();
+        assert!(matches!(record.answer, Answer::Outcome { .. }));
+    }
+
+    #[test]
     fn garbage_is_rejected() {
         assert!(Record::parse_for(b"test result: ok. 1 passed", "abc").is_none());
         assert!(Record::parse_for(b"", "abc").is_none());
@@ -124,7 +155,7 @@ mod tests {
     fn requests_round_trip_as_one_json_line() {
         let request = Request {
             token: "t".into(),
-            record_path: "/tmp/r.json".into(),
+            record: RecordTo::Descriptor { fd: RECORD_FD },
             action: Action::Run { test: "x".into() },
         };
         let line = serde_json::to_string(&request).unwrap();

@@ -1,8 +1,11 @@
-//! Running `cargo build` on a generated workspace and reading what it says.
+//! Running cargo on a plan workspace, with the checker as rustc's wrapper,
+//! and reading what it built.
 //!
-//! Cargo's JSON messages name each artifact and each diagnostic with the
-//! source file of the target it belongs to; that is how a binary or an error
-//! is traced back to its task: the task crate's folder, or a suite file.
+//! Only the course's code is compiled here: the pristine stubs, the probes,
+//! the suites and their dependencies. Cargo's JSON messages name each
+//! artifact with its package's manifest, which is how units are traced back
+//! to their task; the wrapper ([`super::recorder`]) has written down how
+//! each course unit was compiled.
 
 use std::{
     io::{BufRead, BufReader},
@@ -13,9 +16,7 @@ use std::{
 use anyhow::Context as _;
 use serde::Deserialize;
 
-use super::{BuildPaths, SuiteBinary, TaskBuild, workspace::TaskPlan};
-use crate::paths::relative_to;
-use crate::sandbox::Sandbox;
+use super::{BuildPaths, recorder};
 
 /// How many of cargo's last stderr lines are kept to explain a failure that
 /// no compiler message explains (an unresolvable dependency, say).
@@ -23,31 +24,49 @@ const STDERR_TAIL_LINES: usize = 30;
 
 /// What one cargo run produced.
 pub struct CargoOutcome {
-    /// Whether cargo reported success.
-    pub success: bool,
-    /// Per plan, in order: binaries built and the first error.
-    pub tasks: Vec<TaskBuild>,
-    /// The end of cargo's stderr, with absolute paths as cargo wrote them.
+    /// Every unit built (or found fresh).
+    pub artifacts: Vec<Artifact>,
+    /// The first error of each package that had one: (its manifest, the
+    /// compiler's message).
+    pub errors: Vec<(PathBuf, String)>,
+    /// The end of cargo's stderr.
     pub stderr_tail: String,
 }
 
-/// Builds every suite of `plans` in the workspace at `dir`.
+/// One unit cargo built.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Artifact {
+    pub manifest_path: PathBuf,
+    pub target: Target,
+    pub filenames: Vec<PathBuf>,
+    pub executable: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Target {
+    pub name: String,
+    pub kind: Vec<String>,
+}
+
+impl Artifact {
+    /// A test target (a suite).
+    pub fn is_test(&self) -> bool {
+        self.target.kind.iter().any(|kind| kind == "test")
+    }
+}
+
+/// Builds the suites `packages` of the plan workspace in `dir`, recording
+/// how the course's units are compiled.
 pub fn build(
     dir: &Path,
-    plans: &[&TaskPlan],
+    packages: &[String],
     paths: &BuildPaths,
-    sandbox: &Sandbox,
     quiet: bool,
 ) -> anyhow::Result<CargoOutcome> {
     // Under `cargo run`, CARGO names the cargo that started us: use the same.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // A student's procedural macro runs inside this build: it may write the
-    // build's output and cargo's caches, not the suites or the repository.
-    let temporary = std::env::temp_dir();
-    let mut writable = vec![paths.grading.as_path(), temporary.as_path()];
-    let cargo_home = crate::sandbox::cargo_home();
-    writable.extend(cargo_home.as_deref());
-    let mut command = sandbox.build_command(Path::new(&cargo), &writable);
+    let wrapper = std::env::current_exe().context("cannot find the checker's own binary")?;
+    let mut command = std::process::Command::new(cargo);
     command
         .args([
             "build",
@@ -58,7 +77,10 @@ pub fn build(
         ])
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", paths.grading.join("build"))
+        .env("CARGO_TARGET_DIR", paths.target_dir())
+        .env("RUSTC_WRAPPER", wrapper)
+        .env(recorder::PLAN_DIR_VAR, dir)
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
         // The suites build the same for everyone: flags from the user's
         // environment could turn the stubs' warnings into errors or build
         // for a machine the tests cannot run on (and every change of them
@@ -70,8 +92,8 @@ pub fn build(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for plan in plans {
-        command.arg("--package").arg(&plan.package);
+    for package in packages {
+        command.arg("--package").arg(package);
     }
     if quiet {
         command.arg("--quiet");
@@ -97,82 +119,46 @@ pub fn build(
         Vec::from(tail).join("\n")
     });
 
-    let mut tasks = vec![TaskBuild::default(); plans.len()];
+    let mut artifacts = Vec::new();
+    let mut errors: Vec<(PathBuf, String)> = Vec::new();
     let stdout = child.stdout.take().context("cargo's stdout")?;
     for line in BufReader::new(stdout).lines() {
         let line = line.context("reading cargo's messages")?;
-        let Ok(message) = serde_json::from_str::<CargoLine>(&line) else {
-            continue;
-        };
-        record(message, plans, &mut tasks, &paths.repo);
-    }
-    let status = child.wait().context("waiting for cargo")?;
-    let stderr_tail = tee.join().unwrap_or_default();
-    Ok(CargoOutcome {
-        success: status.success(),
-        tasks,
-        stderr_tail,
-    })
-}
-
-/// Files one cargo message under the task it belongs to.
-fn record(message: CargoLine, plans: &[&TaskPlan], tasks: &mut [TaskBuild], repo: &Path) {
-    match message {
-        CargoLine::CompilerArtifact {
-            target,
-            executable: Some(executable),
-        } if target.kind.iter().any(|kind| kind == "test") => {
-            for (plan, task) in plans.iter().zip(tasks.iter_mut()) {
-                if let Some((name, _)) = plan
-                    .suite_files
-                    .iter()
-                    .find(|(_, path)| *path == target.src_path)
+        match serde_json::from_str::<CargoLine>(&line) {
+            Ok(CargoLine::CompilerArtifact(artifact)) => artifacts.push(artifact),
+            Ok(CargoLine::CompilerMessage {
+                manifest_path,
+                message,
+            }) if message.level == "error" => {
+                if let Some(rendered) = message.rendered
+                    && !errors.iter().any(|(path, _)| *path == manifest_path)
                 {
-                    task.binaries.push(SuiteBinary {
-                        name: name.clone(),
-                        path: executable.clone(),
-                    });
+                    errors.push((manifest_path, rendered.trim_end().to_owned()));
                 }
             }
+            _ => {}
         }
-        CargoLine::CompilerMessage { target, message } if message.level == "error" => {
-            let owner = plans.iter().position(|plan| {
-                target.src_path.starts_with(&plan.crate_dir)
-                    || plan
-                        .suite_files
-                        .iter()
-                        .any(|(_, path)| *path == target.src_path)
-            });
-            if let (Some(index), Some(rendered)) = (owner, message.rendered) {
-                tasks[index]
-                    .compile_error
-                    .get_or_insert_with(|| relative_to(rendered.trim_end(), repo));
-            }
-        }
-        _ => {}
     }
+    child.wait().context("waiting for cargo")?;
+    let stderr_tail = tee.join().unwrap_or_default();
+    Ok(CargoOutcome {
+        artifacts,
+        errors,
+        stderr_tail,
+    })
 }
 
 /// The parts of cargo's JSON messages the checker reads.
 #[derive(Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 enum CargoLine {
-    CompilerArtifact {
-        target: Target,
-        executable: Option<PathBuf>,
-    },
+    CompilerArtifact(Artifact),
     CompilerMessage {
-        target: Target,
+        manifest_path: PathBuf,
         message: Diagnostic,
     },
     #[serde(other)]
     Other,
-}
-
-#[derive(Deserialize)]
-struct Target {
-    kind: Vec<String>,
-    src_path: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -185,63 +171,27 @@ struct Diagnostic {
 mod tests {
     use super::*;
 
-    fn plan() -> TaskPlan {
-        TaskPlan {
-            task_number: 1,
-            package: "suite-x".into(),
-            crate_dir: "/repo/exercises/01-x".into(),
-            lib: "x".into(),
-            crate_package: "x".into(),
-            suite_files: vec![(
-                "grading".into(),
-                "/repo/checker/suites/01-x/grading.rs".into(),
-            )],
-            manifest_error: None,
-        }
-    }
-
-    fn filed(lines: &[&str]) -> TaskBuild {
-        let plan = plan();
-        let mut tasks = vec![TaskBuild::default()];
-        for line in lines {
-            record(
-                serde_json::from_str(line).unwrap(),
-                &[&plan],
-                &mut tasks,
-                Path::new("/repo"),
-            );
-        }
-        tasks.pop().unwrap()
-    }
-
     #[test]
-    fn a_suite_artifact_is_filed_under_its_task() {
-        let build = filed(&[
-            r#"{"reason":"compiler-artifact","target":{"kind":["test"],"src_path":"/repo/checker/suites/01-x/grading.rs"},"executable":"/t/grading-1"}"#,
-        ]);
-        assert_eq!(build.binaries.len(), 1);
-        assert_eq!(build.binaries[0].name, "grading");
-    }
-
-    #[test]
-    fn the_first_error_in_the_task_crate_is_kept_relative_to_the_repo() {
-        let build = filed(&[
-            r#"{"reason":"compiler-message","target":{"kind":["lib"],"src_path":"/repo/exercises/01-x/src/lib.rs"},"message":{"level":"error","rendered":"error: first\n --> /repo/exercises/01-x/src/lib.rs:3:1\n"}}"#,
-            r#"{"reason":"compiler-message","target":{"kind":["lib"],"src_path":"/repo/exercises/01-x/src/lib.rs"},"message":{"level":"error","rendered":"error: second"}}"#,
-        ]);
+    fn artifacts_and_errors_are_read_from_cargos_messages() {
+        let artifact: CargoLine = serde_json::from_str(
+            r#"{"reason":"compiler-artifact","package_id":"x","manifest_path":"/p/suite-x/Cargo.toml","target":{"kind":["test"],"crate_types":["bin"],"name":"grading","src_path":"/s/grading.rs"},"filenames":["/t/grading-1"],"executable":"/t/grading-1","fresh":true}"#,
+        )
+        .unwrap();
+        let CargoLine::CompilerArtifact(artifact) = artifact else {
+            panic!("an artifact")
+        };
+        assert!(artifact.is_test());
         assert_eq!(
-            build.compile_error.as_deref(),
-            Some("error: first\n --> exercises/01-x/src/lib.rs:3:1")
+            artifact.executable.as_deref(),
+            Some(Path::new("/t/grading-1"))
         );
-    }
-
-    #[test]
-    fn warnings_and_other_crates_messages_are_ignored() {
-        let build = filed(&[
-            r#"{"reason":"compiler-message","target":{"kind":["lib"],"src_path":"/repo/exercises/01-x/src/lib.rs"},"message":{"level":"warning","rendered":"warning: unused"}}"#,
-            r#"{"reason":"compiler-message","target":{"kind":["lib"],"src_path":"/cargo/registry/tokio/src/lib.rs"},"message":{"level":"error","rendered":"error: elsewhere"}}"#,
-            r#"{"reason":"build-finished","success":false}"#,
-        ]);
-        assert!(build.compile_error.is_none());
+        let message: CargoLine = serde_json::from_str(
+            r#"{"reason":"compiler-message","manifest_path":"/p/c/Cargo.toml","target":{"kind":["lib"],"name":"c"},"message":{"level":"error","rendered":"error: boom\n"}}"#,
+        )
+        .unwrap();
+        assert!(matches!(message, CargoLine::CompilerMessage { .. }));
+        let other: CargoLine =
+            serde_json::from_str(r#"{"reason":"build-finished","success":true}"#).unwrap();
+        assert!(matches!(other, CargoLine::Other));
     }
 }

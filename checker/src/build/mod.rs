@@ -1,25 +1,47 @@
-//! Building each task's suite against the crate being graded.
+//! Building each task's suites against the crate being graded, so that
+//! student code never compiles where it could read what grades it.
 //!
-//! The checker never links student code. For every graded task it generates a
-//! small package (in `target/grading/`) whose test targets are the task's
-//! suite files and whose dependencies are the task's crate and the harness,
-//! then lets cargo build them all, with `--keep-going` so one task's compile
-//! error does not stop the others. What comes out, per task, is the suite
-//! binaries that built and the compiler's first error if something did not.
+//! Three builds, each with one job:
+//!
+//! 1. **The plan** ([`plan`]): cargo builds the course's own code — task
+//!    crates holding the pristine stubs, the probes, the suites and every
+//!    dependency — once per content of the course, and the checker records
+//!    how each unit was compiled. No student code is in it.
+//! 2. **The student's crates** ([`rustc`]): each recorded unit of the task's
+//!    crates, and the task's probe (where the student's macro is applied),
+//!    is compiled again from the student's sources, in the sandbox: it reads
+//!    the toolchain, the dependencies and the student's own files, writes a
+//!    folder of its own, and gets no token from the environment. What it
+//!    made is then copied out ("sealed") where nothing of the student's can
+//!    write. A student's library is compiled against the course's stub of
+//!    its proc-macro crates, so the student's macros run only in the probe,
+//!    whose expansion is checked for `unsafe` code ([`expansion`]).
+//! 3. **The suites**: each recorded suite unit is compiled against the
+//!    sealed artifacts. No student code runs in it (macros are expanded in
+//!    step 2), and it writes where step 2 could not.
 
 mod cargo;
+mod expansion;
+mod plan;
+pub mod recorder;
+mod rustc;
 mod workspace;
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::{Condvar, Mutex},
+};
 
 use anyhow::Context as _;
 
-use crate::paths::relative_to;
-
-pub use workspace::label_for;
-
-use std::path::{Path, PathBuf};
+pub use workspace::{PROBE_DIR, label_for};
 
 use crate::manifest::{Manifest, Task};
+use crate::paths::relative_to;
 use crate::sandbox::Sandbox;
+use plan::{Plan, TaskUnits};
+use rustc::{Compilation, Compiled};
 
 /// Where the build reads from and writes to.
 #[derive(Debug, Clone)]
@@ -30,7 +52,9 @@ pub struct BuildPaths {
     pub harness: PathBuf,
     /// The Cargo.lock whose versions the suites build with.
     pub lockfile: PathBuf,
-    /// `target/grading`: generated packages and their build output.
+    /// The stubs as shipped, which the plan compiles in place of students' files.
+    pub pristine: PathBuf,
+    /// `target/grading`: plans, their build, and every grading's units.
     pub grading: PathBuf,
 }
 
@@ -41,15 +65,21 @@ impl BuildPaths {
             repo: repo.to_path_buf(),
             harness: repo.join("checker").join("harness"),
             lockfile: repo.join("Cargo.lock"),
+            pristine: repo.join("checker").join("pristine"),
             grading: repo.join("target").join("grading"),
         }
     }
+
+    /// Cargo's target folder for plans.
+    pub fn target_dir(&self) -> PathBuf {
+        self.grading.join("build")
+    }
 }
 
-/// Held while one grading builds and runs the generated workspace of a
-/// folder of task crates: a second checker grading the same folder (`watch`
-/// in one terminal, a grading in another) waits for it instead of rewriting
-/// the workspace under it. The operating system releases it if the holder dies.
+/// Held while one grading builds and runs the generated units of a folder
+/// of task crates: a second checker grading the same folder (`watch` in one
+/// terminal, a grading in another) waits for it instead of rebuilding under
+/// it. The operating system releases it if the holder dies.
 pub struct WorkspaceLock {
     _file: std::fs::File,
 }
@@ -63,7 +93,7 @@ pub fn lock_workspace(
 ) -> anyhow::Result<WorkspaceLock> {
     let path = paths
         .grading
-        .join("workspaces")
+        .join("units")
         .join(format!("{}.lock", workspace::label_for(crates_root)));
     let file = crate::paths::open_lock_file(&path)?;
     if file.try_lock().is_err() {
@@ -81,7 +111,7 @@ pub fn lock_workspace(
 pub struct TaskBuild {
     /// Suite binaries that compiled.
     pub binaries: Vec<SuiteBinary>,
-    /// The compiler's first error in this task's crate or suites, if any.
+    /// The compiler's first error in this task's crate, probe or suites.
     pub compile_error: Option<String>,
 }
 
@@ -94,85 +124,360 @@ pub struct SuiteBinary {
     pub path: PathBuf,
 }
 
-/// Builds the suites of `tasks` against the crates under `crates_root`, and
-/// returns one [`TaskBuild`] per task, in the same order.
+/// What a build is asked to do.
+pub struct BuildRequest<'a> {
+    pub manifest: &'a Manifest,
+    pub tasks: &'a [&'a Task],
+    /// The crates to grade.
+    pub crates_root: &'a Path,
+    /// The crates whose manifests define the task crates (the course's, for
+    /// a submission; `crates_root` itself otherwise).
+    pub course_root: &'a Path,
+    /// Start the student's units from nothing: nothing of another
+    /// submission's build is read (a batch, an instructor's grading).
+    pub fresh: bool,
+    /// Compilations at once.
+    pub jobs: usize,
+    pub quiet: bool,
+}
+
+/// Builds the suites of `request.tasks` against the crates under
+/// `request.crates_root`, and returns one [`TaskBuild`] per task, in order.
 ///
 /// An error here is the grader's own failure (cargo missing, target dir not
 /// writable); anything a student's code can cause ends up in a
 /// [`TaskBuild::compile_error`].
 pub fn build(
-    manifest: &Manifest,
-    tasks: &[&Task],
-    crates_root: &Path,
+    request: &BuildRequest,
     paths: &BuildPaths,
     sandbox: &Sandbox,
-    quiet: bool,
 ) -> anyhow::Result<Vec<TaskBuild>> {
-    let label = workspace::label_for(crates_root);
-    let plans: Vec<workspace::TaskPlan> = tasks
-        .iter()
-        .map(|task| workspace::TaskPlan::new(manifest, task, crates_root))
-        .collect::<anyhow::Result<_>>()?;
+    let plan = plan::plan(request.manifest, request.course_root, paths, request.quiet)?;
+    let units_root = paths
+        .grading
+        .join("units")
+        .join(workspace::label_for(request.crates_root));
+    let slots = Slots::new(request.jobs.max(1));
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = request
+            .tasks
+            .iter()
+            .map(|task| {
+                let (plan, slots, units_root) = (&plan, &slots, &units_root);
+                scope.spawn(move || -> anyhow::Result<TaskBuild> {
+                    let units = match plan.tasks.get(&task.number) {
+                        Some(Ok(units)) => units,
+                        Some(Err(error)) => {
+                            return Ok(TaskBuild {
+                                compile_error: Some(relative_to(error, &paths.repo)),
+                                ..TaskBuild::default()
+                            });
+                        }
+                        None => anyhow::bail!("task {} is not in the build plan", task.number),
+                    };
+                    let built = TaskCompiler {
+                        plan,
+                        units,
+                        task,
+                        manifest: request.manifest,
+                        graded: request.crates_root.join(&task.dir),
+                        folders: TaskFolders::new(&units_root.join(&task.dir)),
+                        fresh: request.fresh,
+                        sandbox,
+                        slots,
+                    }
+                    .compile()?;
+                    Ok(TaskBuild {
+                        compile_error: built
+                            .compile_error
+                            .map(|error| relative_to(&error, &paths.repo)),
+                        ..built
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("a build thread panicked"))
+            .collect()
+    })
+}
 
-    let mut builds: Vec<TaskBuild> = plans
-        .iter()
-        .map(|plan| TaskBuild {
-            compile_error: plan.manifest_error.clone(),
-            ..TaskBuild::default()
+/// The folders of one task's units in one grading.
+struct TaskFolders {
+    /// The student's units write here (and nowhere else).
+    out: PathBuf,
+    /// Their artifacts, copied out once the compiler has ended.
+    sealed: PathBuf,
+    /// The probe's sources, copied from the suites.
+    probe_source: PathBuf,
+    /// The suite binaries.
+    suites: PathBuf,
+}
+
+impl TaskFolders {
+    fn new(dir: &Path) -> TaskFolders {
+        TaskFolders {
+            out: dir.join("out"),
+            sealed: dir.join("sealed"),
+            probe_source: dir.join("probe-src"),
+            suites: dir.join("suites"),
+        }
+    }
+
+    /// Makes the folders; with `fresh`, nothing of an earlier grading stays
+    /// in those a student's build could write or read back.
+    fn prepare(&self, fresh: bool) -> anyhow::Result<()> {
+        for dir in [&self.out, &self.sealed] {
+            if fresh || dir == &self.sealed {
+                remove_dir_if_there(dir)?;
+            }
+        }
+        for dir in [&self.out, &self.sealed, &self.probe_source, &self.suites] {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        Ok(())
+    }
+}
+
+fn remove_dir_if_there(dir: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(error).with_context(|| format!("cannot remove {}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Compiles one task: its crates, its probe, its suites.
+struct TaskCompiler<'a> {
+    plan: &'a Plan,
+    units: &'a TaskUnits,
+    task: &'a Task,
+    manifest: &'a Manifest,
+    /// The graded crate's folder.
+    graded: PathBuf,
+    folders: TaskFolders,
+    fresh: bool,
+    sandbox: &'a Sandbox,
+    slots: &'a Slots,
+}
+
+impl TaskCompiler<'_> {
+    fn compile(&self) -> anyhow::Result<TaskBuild> {
+        if !self.graded.is_dir() {
+            return Ok(TaskBuild {
+                compile_error: Some(format!(
+                    "cannot open {}: no such folder",
+                    self.graded.display()
+                )),
+                ..TaskBuild::default()
+            });
+        }
+        self.folders.prepare(self.fresh)?;
+        let suite_dir = self.task.suite_dir(self.manifest);
+        let probe_dir = suite_dir.join(PROBE_DIR);
+        if self.units.probe.is_some() {
+            copy_sources(&probe_dir, &self.folders.probe_source)?;
+        }
+        let moved = [
+            (self.units.crate_dir.clone(), self.graded.clone()),
+            (probe_dir, self.folders.probe_source.clone()),
+        ];
+        let incremental = self.folders.out.join("incremental");
+        let student_readable = vec![self.graded.clone(), self.folders.probe_source.clone()];
+
+        // The student's crates, each after those it depends on. A library
+        // is compiled against the course's stub of a proc-macro crate: a
+        // student's macro runs in the probe alone.
+        let mut student_files: HashMap<String, PathBuf> = HashMap::new();
+        let mut library_files: HashMap<String, PathBuf> = HashMap::new();
+        for unit in &self.units.crates {
+            let compilation = Compilation {
+                plan: self.plan,
+                unit,
+                moved: &moved,
+                out_dir: &self.folders.out,
+                incremental: (!self.fresh).then_some(incremental.as_path()),
+                student_files: &library_files,
+                sealed: &self.folders.sealed,
+                student: true,
+                readable: student_readable.clone(),
+                expand: false,
+            };
+            if let Compiled::Failed(error) = self.slots.run(|| compilation.run(self.sandbox))? {
+                return Ok(TaskBuild {
+                    compile_error: Some(error),
+                    ..TaskBuild::default()
+                });
+            }
+            let sealed = self.seal(&compilation)?;
+            if !unit.proc_macro {
+                library_files.extend(sealed.clone());
+            }
+            student_files.extend(sealed);
+        }
+
+        let mut compile_error = None;
+        let mut probe_failed = false;
+        if let Some(unit) = &self.units.probe {
+            let compilation = Compilation {
+                plan: self.plan,
+                unit,
+                moved: &moved,
+                out_dir: &self.folders.out,
+                incremental: None,
+                student_files: &student_files,
+                sealed: &self.folders.sealed,
+                student: true,
+                readable: student_readable.clone(),
+                expand: false,
+            };
+            match self.slots.run(|| self.compile_probe(&compilation))? {
+                Some(error) => {
+                    compile_error = Some(error);
+                    probe_failed = true;
+                }
+                None => student_files.extend(self.seal(&compilation)?),
+            }
+        }
+
+        let mut binaries = Vec::new();
+        let suite_incremental = self.folders.suites.join("incremental");
+        for (name, unit) in &self.units.suites {
+            // Every suite of a task links its probe, used or not; one that
+            // uses it (`probe::`) cannot be built without the student's. The
+            // others link the course's own probe then, from the plan.
+            if probe_failed && self.uses_probe(name) {
+                continue;
+            }
+            let compilation = Compilation {
+                plan: self.plan,
+                unit,
+                moved: &moved,
+                out_dir: &self.folders.suites,
+                incremental: Some(&suite_incremental),
+                student_files: &student_files,
+                sealed: &self.folders.sealed,
+                student: false,
+                readable: vec![suite_dir.clone()],
+                expand: false,
+            };
+            match self.slots.run(|| compilation.run(self.sandbox))? {
+                Compiled::Done { .. } => {
+                    let executable = compilation
+                        .outputs()
+                        .into_iter()
+                        .find(|output| !output.contains('.') || output.ends_with(".exe"))
+                        .context("a suite unit names no executable")?;
+                    binaries.push(SuiteBinary {
+                        name: name.clone(),
+                        path: self.folders.suites.join(executable),
+                    });
+                }
+                Compiled::Failed(error) => {
+                    compile_error.get_or_insert(error);
+                }
+            }
+        }
+        Ok(TaskBuild {
+            binaries,
+            compile_error,
         })
-        .collect();
-    let buildable: Vec<usize> = (0..plans.len())
-        .filter(|&index| plans[index].manifest_error.is_none())
-        .collect();
-    if buildable.is_empty() {
-        return Ok(builds);
     }
 
-    // One cargo run for every task: the tasks compile in parallel and share
-    // one lock file and one set of dependency builds.
-    let members: Vec<&workspace::TaskPlan> = buildable.iter().map(|&i| &plans[i]).collect();
-    let dir = workspace::write(
-        &paths.grading.join("workspaces").join(&label),
-        manifest,
-        &members,
-        paths,
-    )?;
-    let outcome = cargo::build(&dir, &members, paths, sandbox, quiet)?;
-    let mut unexplained = Vec::new();
-    for (&index, result) in buildable.iter().zip(outcome.tasks) {
-        let explained = !result.binaries.is_empty() || result.compile_error.is_some();
-        builds[index] = result;
-        if !explained && !outcome.success {
-            unexplained.push(index);
+    /// Whether the suite file `name` uses the probe.
+    fn uses_probe(&self, name: &str) -> bool {
+        self.units
+            .layout
+            .suite_files
+            .iter()
+            .find(|(stem, _)| stem == name)
+            .and_then(|(_, path)| std::fs::read_to_string(path).ok())
+            .is_some_and(|source| source.contains("probe::"))
+    }
+
+    /// Compiles the probe, then checks what the student's macros expanded
+    /// to: the compiler does not lint a macro's output for `unsafe`, so
+    /// that is read here. `Some` is why it cannot be used.
+    fn compile_probe(&self, compilation: &Compilation) -> anyhow::Result<Option<String>> {
+        if let Compiled::Failed(error) = compilation.run(self.sandbox)? {
+            return Ok(Some(error));
+        }
+        let expanding = Compilation {
+            expand: true,
+            ..compilation.clone()
+        };
+        match expanding.run(self.sandbox)? {
+            Compiled::Failed(error) => Ok(Some(error)),
+            Compiled::Done { expanded } => Ok(expansion::forbidden(
+                expanded.as_deref().unwrap_or_default(),
+            )),
         }
     }
 
-    // A failure cargo could not pin on a task — a dependency that does not
-    // resolve, say — stops the whole workspace. Build those tasks one by one,
-    // each in a workspace of its own, so that it costs only its own task.
-    // What still fails with no compiler message is the student's only if
-    // cargo names the task's crate (its Cargo.toml, a dependency it asks
-    // for); anything else is the grader's own failure, and says so.
-    for index in unexplained {
-        let plan = &plans[index];
-        let dir = paths
-            .grading
-            .join("workspaces")
-            .join(format!("{label}-task-{}", plan.task_number));
-        let dir = workspace::write(&dir, manifest, &[plan], paths)?;
-        let alone = cargo::build(&dir, &[plan], paths, sandbox, quiet)?;
-        let mut result = alone.tasks.into_iter().next().unwrap_or_default();
-        if result.binaries.is_empty() && result.compile_error.is_none() {
-            let crate_dir = plan.crate_dir.to_string_lossy();
-            anyhow::ensure!(
-                alone.stderr_tail.contains(crate_dir.as_ref()),
-                "cargo could not build the suites of task {}, for a reason outside the task's crate:\n{}",
-                plan.task_number,
-                alone.stderr_tail
-            );
-            result.compile_error = Some(relative_to(&alone.stderr_tail, &paths.repo));
+    /// Copies a student unit's artifacts out of its writable folder, once
+    /// the compiler (and all it started) has ended. Returns them by their
+    /// names in the plan.
+    fn seal(&self, compilation: &Compilation) -> anyhow::Result<HashMap<String, PathBuf>> {
+        let mut sealed = HashMap::new();
+        for (planned, output) in compilation.unit.outputs.iter().zip(compilation.outputs()) {
+            let from = self.folders.out.join(&output);
+            let to = self.folders.sealed.join(&output);
+            std::fs::copy(&from, &to)
+                .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+            sealed.insert(planned.clone(), to);
         }
-        builds[index] = result;
+        Ok(sealed)
     }
-    Ok(builds)
+}
+
+/// Copies the regular files under `from` into `to`, leaving unchanged ones.
+fn copy_sources(from: &Path, to: &Path) -> anyhow::Result<()> {
+    for entry in walkdir::WalkDir::new(from).follow_links(false) {
+        let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
+        if entry.file_type().is_file() {
+            let relative = entry
+                .path()
+                .strip_prefix(from)
+                .expect("walkdir stays under its root");
+            let target = to.join(relative);
+            if let Some(folder) = target.parent() {
+                std::fs::create_dir_all(folder)?;
+            }
+            crate::paths::write_if_changed(&target, &std::fs::read(entry.path())?)?;
+        }
+    }
+    Ok(())
+}
+
+/// A bound on compilers running at once.
+struct Slots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Slots {
+    fn new(count: usize) -> Slots {
+        Slots {
+            free: Mutex::new(count),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Runs `work` once a slot is free.
+    fn run<T>(&self, work: impl FnOnce() -> T) -> T {
+        {
+            let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+            while *free == 0 {
+                free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+            }
+            *free -= 1;
+        }
+        let result = work();
+        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.freed.notify_one();
+        result
+    }
 }

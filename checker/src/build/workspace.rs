@@ -1,69 +1,158 @@
-//! Generating the packages that compile a task's suite against its crate.
+//! The plan workspace: the course's crates with their pristine stubs, the
+//! probes and the suites, as files for cargo to build.
 //!
-//! For each task, `target/grading/workspaces/<label>/suite-<slug>/Cargo.toml`
-//! names the task's crate (under the library name the suites `use`), the
-//! harness, the manifest's shared dependencies, and one `[[test]]` target per
-//! suite file. Files are rewritten only when their content changes, so cargo
-//! sees nothing new on a re-grade and rebuilds only what the student edited.
+//! Its content is made in memory first, so that its digest (with the suites,
+//! the harness and the lock file) can name the plan: the same content is the
+//! same plan, built once. A task crate's copy keeps only its library (bins,
+//! tests, examples and build scripts are not graded, and a build script
+//! would be code running outside any sandbox), with the pristine stub where
+//! the course has one.
 
 use std::{
-    hash::{Hash, Hasher},
+    collections::BTreeMap,
     path::{Path, PathBuf},
 };
 
 use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use super::BuildPaths;
 use crate::manifest::{Manifest, Task};
-use crate::paths::write_if_changed;
 
-/// Everything needed to generate one task's package.
-#[derive(Debug, Clone)]
-pub struct TaskPlan {
+/// The folder of a suite's probe: a library compiled with the student's
+/// crates (it is where a student's macro is applied), which the suites use.
+pub const PROBE_DIR: &str = "probe";
+
+/// The library name suites use a probe by.
+pub const PROBE_LIB: &str = "probe";
+
+/// A task's crate as the plan has it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TaskLayout {
     pub task_number: u32,
-    /// The generated package's name (and its folder in the workspace).
-    pub package: String,
-    /// The task's crate, canonical.
-    pub crate_dir: PathBuf,
-    /// The library name the suites `use`.
-    pub lib: String,
-    /// The task crate's package name, from its Cargo.toml.
-    pub crate_package: String,
+    /// The task's folder name (`02-timing-decorator`).
+    pub dir: String,
+    /// The task's slug, which names its generated packages.
+    pub slug: String,
+    /// The packages in the task's folder, the task crate first.
+    pub packages: Vec<PackageLayout>,
     /// The suite files: (target name, path).
     pub suite_files: Vec<(String, PathBuf)>,
-    /// Why the task's crate cannot be built at all (missing, or a broken
-    /// Cargo.toml); such a task is left out of the workspace.
-    pub manifest_error: Option<String>,
+    /// The probe's folder in the suites, if the task has one.
+    pub probe: Option<PathBuf>,
 }
 
-impl TaskPlan {
-    /// Plans `task` against its crate under `crates_root`. An error is the
-    /// instructor's (a suite folder without suite files); a student's broken
-    /// crate becomes [`TaskPlan::manifest_error`].
-    pub fn new(manifest: &Manifest, task: &Task, crates_root: &Path) -> anyhow::Result<TaskPlan> {
-        let suite_files = suite_files(&task.suite_dir(manifest))?;
-        let crate_dir = crates_root.join(&task.dir);
-        // Generated manifests are text: a folder whose name is not UTF-8
-        // cannot be named in one, and that is no student's doing.
-        utf8(&crate_dir)?;
-        let (crate_dir, crate_package, manifest_error) = match dunce::canonicalize(&crate_dir)
-            .map_err(|error| format!("cannot open {}: {error}", crate_dir.display()))
-            .and_then(|dir| package_name_of(&dir).map(|name| (dir, name)))
-        {
-            Ok((dir, name)) => (dir, name, None),
-            Err(error) => (crate_dir, String::new(), Some(error)),
-        };
-        Ok(TaskPlan {
-            task_number: task.number,
-            package: format!("suite-{}", task.slug),
-            crate_dir,
-            lib: task.lib.clone(),
-            crate_package,
-            suite_files,
-            manifest_error,
-        })
+/// One package in a task's folder.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PackageLayout {
+    /// Its folder relative to the task's (`""`, `macros`).
+    pub relative_dir: String,
+    pub name: String,
+    /// The library's crate name.
+    pub lib: String,
+    pub proc_macro: bool,
+}
+
+/// Generated files, by path relative to the workspace.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Lays out `task` from its crate in `crates_root` (the course's for a
+/// submission); a student's broken crate is the `Err` message.
+pub fn layout(
+    manifest: &Manifest,
+    task: &Task,
+    crates_root: &Path,
+) -> anyhow::Result<Result<TaskLayout, String>> {
+    let suite_dir = task.suite_dir(manifest);
+    let suite_files = suite_files(&suite_dir)?;
+    let probe = Some(suite_dir.join(PROBE_DIR)).filter(|dir| dir.join("lib.rs").is_file());
+    let crate_dir = crates_root.join(&task.dir);
+    utf8(&crate_dir)?;
+    if !crate_dir.is_dir() {
+        return Ok(Err(format!(
+            "cannot open {}: no such folder",
+            crate_dir.display()
+        )));
     }
+    let mut packages = Vec::new();
+    for relative_dir in package_dirs(&crate_dir) {
+        match read_package(&crate_dir.join(&relative_dir)) {
+            Ok((name, lib, proc_macro)) => packages.push(PackageLayout {
+                relative_dir,
+                name,
+                lib,
+                proc_macro,
+            }),
+            Err(error) => return Ok(Err(error)),
+        }
+    }
+    if packages
+        .first()
+        .is_none_or(|root| !root.relative_dir.is_empty())
+    {
+        let path = crate_dir.join("Cargo.toml");
+        return Ok(Err(format!("cannot read {}: no such file", path.display())));
+    }
+    Ok(Ok(TaskLayout {
+        task_number: task.number,
+        dir: task.dir.clone(),
+        slug: task.slug.clone(),
+        packages,
+        suite_files,
+        probe,
+    }))
+}
+
+/// The folders of a task crate that hold a Cargo.toml, relative to it, the
+/// crate's own (`""`) first. Build output and hidden folders are skipped.
+fn package_dirs(crate_dir: &Path) -> Vec<String> {
+    let mut dirs: Vec<String> = walkdir::WalkDir::new(crate_dir)
+        .max_depth(3)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.depth() == 0 || !(name.starts_with('.') || name == "target")
+        })
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file() && entry.file_name() == "Cargo.toml")
+        .filter_map(|entry| {
+            let folder = entry.path().parent()?.strip_prefix(crate_dir).ok()?;
+            Some(folder.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// (package name, library name, proc-macro?) of the package in `dir`, or
+/// why it cannot be read.
+fn read_package(dir: &Path) -> Result<(String, String, bool), String> {
+    let path = dir.join("Cargo.toml");
+    let table = read_manifest(&path)?;
+    let name = table
+        .get("package")
+        .and_then(|package| package.get("name"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{} has no [package] name", path.display()))?
+        .to_owned();
+    let lib = table.get("lib");
+    let lib_name = lib
+        .and_then(|lib| lib.get("name"))
+        .and_then(Value::as_str)
+        .map_or_else(|| name.replace('-', "_"), str::to_owned);
+    let proc_macro = lib
+        .and_then(|lib| lib.get("proc-macro"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Ok((name, lib_name, proc_macro))
+}
+
+fn read_manifest(path: &Path) -> Result<Table, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    toml::from_str(&text).map_err(|error| format!("{} is not valid TOML: {error}", path.display()))
 }
 
 /// The `*.rs` files of a suite folder, sorted, as (target name, path).
@@ -91,46 +180,54 @@ fn suite_files(suite_dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
-/// The `[package] name` of the crate in `crate_dir`, or a message saying why
-/// it cannot be read.
-pub fn package_name_of(crate_dir: &Path) -> Result<String, String> {
-    let path = crate_dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    let table: Table = toml::from_str(&text)
-        .map_err(|error| format!("{} is not valid TOML: {error}", path.display()))?;
-    table
-        .get("package")
-        .and_then(|package| package.get("name"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("{} has no [package] name", path.display()))
-}
-
-/// A folder name for the workspace that grades the crates under
-/// `crates_root`: readable, and distinct for distinct folders.
-pub fn label_for(crates_root: &Path) -> String {
-    let name = crates_root
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "root".into());
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    crates_root.hash(&mut hasher);
-    format!("{name}-{:08x}", hasher.finish() as u32)
-}
-
-/// Writes the workspace for `plans` into `dir` and returns `dir`.
-pub fn write(
-    dir: &Path,
+/// The plan workspace's files for `layouts`, whose crates come from
+/// `crates_root` with the stubs of `paths.pristine` in the edited files.
+pub fn files(
     manifest: &Manifest,
-    plans: &[&TaskPlan],
+    layouts: &[(&Task, &TaskLayout)],
+    crates_root: &Path,
     paths: &BuildPaths,
-) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let members: Vec<Value> = plans
-        .iter()
-        .map(|plan| Value::from(plan.package.clone()))
-        .collect();
+) -> anyhow::Result<Files> {
+    let mut files = Files::new();
+    let mut members = Vec::new();
+    for (task, layout) in layouts {
+        let crate_dir = crates_root.join(&task.dir);
+        for package in &layout.packages {
+            let relative = if package.relative_dir.is_empty() {
+                format!("crates/{}", task.dir)
+            } else {
+                format!("crates/{}/{}", task.dir, package.relative_dir)
+            };
+            let source_dir = crate_dir.join(&package.relative_dir);
+            let (table, lib_path) = library_only(&source_dir.join("Cargo.toml"))?;
+            files.insert(format!("{relative}/Cargo.toml"), generated(&table)?);
+            let edited = if package.relative_dir.is_empty() {
+                lib_path.clone()
+            } else {
+                format!("{}/{lib_path}", package.relative_dir)
+            };
+            let pristine = paths.pristine.join(&task.dir).join(&edited);
+            let source = std::fs::read(&pristine)
+                .or_else(|_| std::fs::read(source_dir.join(&lib_path)))
+                .with_context(|| format!("cannot read {}", source_dir.join(&lib_path).display()))?;
+            files.insert(format!("{relative}/{lib_path}"), source);
+        }
+        members.push(Value::from(format!("crates/{}", task.dir)));
+        if layout.probe.is_some() {
+            let package = format!("probe-{}", task.slug);
+            files.insert(
+                format!("{package}/Cargo.toml"),
+                generated(&probe_manifest(manifest, layout)?)?,
+            );
+            members.push(package.into());
+        }
+        let package = format!("suite-{}", task.slug);
+        files.insert(
+            format!("{package}/Cargo.toml"),
+            generated(&suite_manifest(manifest, task, layout, paths)?)?,
+        );
+        members.push(package.into());
+    }
     let root = toml_table([
         (
             "workspace",
@@ -143,38 +240,113 @@ pub fn write(
             toml_table([("dev", toml_table([("debug", false.into())]).into())]).into(),
         ),
     ]);
-    write_if_changed(&dir.join("Cargo.toml"), &generated(&root)?)?;
-    for plan in plans {
-        let package_dir = dir.join(&plan.package);
-        std::fs::create_dir_all(&package_dir)?;
-        write_if_changed(
-            &package_dir.join("Cargo.toml"),
-            &generated(&package_manifest(manifest, plan, paths)?)?,
-        )?;
-    }
+    files.insert("Cargo.toml".into(), generated(&root)?);
     // Same versions as the repository's own build: nothing new to resolve or
-    // download, and dependency builds are shared between workspaces.
+    // download, and dependency builds are shared between plans.
     if let Ok(lock) = std::fs::read(&paths.lockfile) {
-        write_if_changed(&dir.join("Cargo.lock"), &lock)?;
+        files.insert("Cargo.lock".into(), lock);
     }
-    Ok(dir.to_path_buf())
+    Ok(files)
 }
 
-/// The Cargo.toml of one task's generated package.
-fn package_manifest(
+/// A task crate's manifest with its library alone: no bins, tests,
+/// examples, benches or build script, and no workspace of its own. Returns
+/// it with the library's path.
+fn library_only(path: &Path) -> anyhow::Result<(Table, String)> {
+    let mut table = read_manifest(path).map_err(anyhow::Error::msg)?;
+    for key in ["bin", "test", "example", "bench", "workspace"] {
+        table.remove(key);
+    }
+    if let Some(Value::Table(package)) = table.get_mut("package") {
+        for key in [
+            "autobins",
+            "autotests",
+            "autoexamples",
+            "autobenches",
+            "build",
+        ] {
+            package.insert(key.into(), false.into());
+        }
+        package.remove("workspace");
+    }
+    let lib_path = table
+        .get("lib")
+        .and_then(|lib| lib.get("path"))
+        .and_then(Value::as_str)
+        .unwrap_or("src/lib.rs")
+        .to_owned();
+    Ok((table, lib_path))
+}
+
+/// Dependencies on every package of a task's crate, by library name.
+fn task_dependencies(layout: &TaskLayout) -> Table {
+    layout
+        .packages
+        .iter()
+        .map(|package| {
+            let path = if package.relative_dir.is_empty() {
+                format!("../crates/{}", layout.dir)
+            } else {
+                format!("../crates/{}/{}", layout.dir, package.relative_dir)
+            };
+            (
+                package.lib.clone(),
+                toml_table([
+                    ("package", package.name.clone().into()),
+                    ("path", path.into()),
+                ])
+                .into(),
+            )
+        })
+        .collect()
+}
+
+/// The probe's package: a library of the suites' own code that the
+/// student's crates (macros included) apply to.
+fn probe_manifest(manifest: &Manifest, layout: &TaskLayout) -> anyhow::Result<Table> {
+    let probe = layout.probe.as_ref().expect("a probe");
+    let mut dependencies = manifest.dependencies.clone();
+    dependencies.extend(task_dependencies(layout));
+    let lib = toml_table([
+        ("name", PROBE_LIB.into()),
+        ("path", path_value(&probe.join("lib.rs"))?),
+    ]);
+    Ok(toml_table([
+        ("package", package_table(&format!("probe-{}", layout.slug))),
+        ("lib", lib.into()),
+        ("dependencies", dependencies.into()),
+        ("lints", unsafe_forbidden()),
+    ]))
+}
+
+/// The suite package of a task: one test target per suite file, linking the
+/// task's library, its probe and the harness.
+fn suite_manifest(
     manifest: &Manifest,
-    plan: &TaskPlan,
+    task: &Task,
+    layout: &TaskLayout,
     paths: &BuildPaths,
 ) -> anyhow::Result<Table> {
     let mut dependencies = manifest.dependencies.clone();
+    let root = &layout.packages[0];
     dependencies.insert(
-        plan.lib.clone(),
+        task.lib.clone(),
         toml_table([
-            ("package", plan.crate_package.clone().into()),
-            ("path", path_value(&plan.crate_dir)?),
+            ("package", root.name.clone().into()),
+            ("path", format!("../crates/{}", layout.dir).into()),
         ])
         .into(),
     );
+    if layout.probe.is_some() {
+        dependencies.insert(
+            PROBE_LIB.into(),
+            toml_table([
+                ("package", format!("probe-{}", layout.slug).into()),
+                ("path", format!("../probe-{}", task.slug).into()),
+            ])
+            .into(),
+        );
+    }
     dependencies.insert(
         "harness".into(),
         toml_table([
@@ -183,7 +355,7 @@ fn package_manifest(
         ])
         .into(),
     );
-    let tests: Vec<Value> = plan
+    let tests: Vec<Value> = layout
         .suite_files
         .iter()
         .map(|(name, path)| {
@@ -195,8 +367,16 @@ fn package_manifest(
             .into())
         })
         .collect::<anyhow::Result<_>>()?;
-    let package = toml_table([
-        ("name", plan.package.clone().into()),
+    Ok(toml_table([
+        ("package", package_table(&format!("suite-{}", task.slug))),
+        ("dependencies", dependencies.into()),
+        ("test", tests.into()),
+    ]))
+}
+
+fn package_table(name: &str) -> Value {
+    toml_table([
+        ("name", name.into()),
         ("version", "0.0.0".into()),
         ("edition", "2024".into()),
         ("publish", false.into()),
@@ -204,12 +384,18 @@ fn package_manifest(
         ("autoexamples", false.into()),
         ("autotests", false.into()),
         ("autobenches", false.into()),
-    ]);
-    Ok(toml_table([
-        ("package", package.into()),
-        ("dependencies", dependencies.into()),
-        ("test", tests.into()),
-    ]))
+    ])
+    .into()
+}
+
+/// `[lints.rust] unsafe_code = "forbid"`: a probe is compiled with the
+/// student's macro applied to it.
+fn unsafe_forbidden() -> Value {
+    toml_table([(
+        "rust",
+        toml_table([("unsafe_code", "forbid".into())]).into(),
+    )])
+    .into()
 }
 
 fn toml_table<const N: usize>(entries: [(&str, Value); N]) -> Table {
@@ -237,10 +423,20 @@ fn utf8(path: &Path) -> anyhow::Result<&str> {
 /// A manifest as text, marked as generated.
 fn generated(table: &Table) -> anyhow::Result<Vec<u8>> {
     let body = toml::to_string(table).context("cannot write a generated Cargo.toml")?;
-    Ok(
-        format!("# Generated by the checker on every run; edits are overwritten.\n{body}")
-            .into_bytes(),
-    )
+    Ok(format!("# Generated by the checker for the course's build plan.\n{body}").into_bytes())
+}
+
+/// A folder name for the things that grade the crates under `crates_root`:
+/// readable, and distinct for distinct folders.
+pub fn label_for(crates_root: &Path) -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    let name = crates_root
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "root".into());
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    crates_root.hash(&mut hasher);
+    format!("{name}-{:08x}", hasher.finish() as u32)
 }
 
 #[cfg(test)]
@@ -256,16 +452,37 @@ mod tests {
     }
 
     #[test]
-    fn package_names_are_read_and_broken_manifests_explained() {
+    fn packages_are_read_and_broken_manifests_explained() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"req\"\n").unwrap();
-        assert_eq!(package_name_of(dir.path()), Ok("req".into()));
-
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"req-x\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            read_package(dir.path()),
+            Ok(("req-x".into(), "req_x".into(), false))
+        );
         std::fs::write(dir.path().join("Cargo.toml"), "[package\n").unwrap();
         assert!(
-            package_name_of(dir.path())
+            read_package(dir.path())
                 .unwrap_err()
                 .contains("not valid TOML")
         );
+    }
+
+    #[test]
+    fn a_crate_copy_keeps_its_library_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Cargo.toml");
+        std::fs::write(
+            &path,
+            "[package]\nname = \"t\"\nbuild = \"build.rs\"\n[lib]\nname = \"t\"\n[[bin]]\nname = \"t\"\npath = \"src/main.rs\"\n[[test]]\nname = \"e\"\n",
+        )
+        .unwrap();
+        let (table, lib) = library_only(&path).unwrap();
+        assert_eq!(lib, "src/lib.rs");
+        assert!(table.get("bin").is_none() && table.get("test").is_none());
+        assert_eq!(table["package"]["build"], Value::Boolean(false));
     }
 }

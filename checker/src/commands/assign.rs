@@ -84,6 +84,7 @@ fn prove(
         repo: written.root.clone(),
         harness: written.root.join("checker/harness"),
         lockfile: written.root.join("Cargo.lock"),
+        pristine: written.root.join("checker/pristine"),
         grading: ours.grading.clone(),
     };
     let grader = context.grader_with(manifest, paths, &args.run)?;

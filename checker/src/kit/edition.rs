@@ -119,7 +119,10 @@ pub fn write(repo: &Path, manifest: &Manifest, out: &Path) -> anyhow::Result<Edi
         &out.join("checker/Cargo.toml"),
     )?;
     copy_file(&repo.join("Cargo.lock"), &out.join("Cargo.lock"))?;
-    write_file(&out.join("Cargo.toml"), &workspace_manifest(repo)?)?;
+    write_file(
+        &out.join("Cargo.toml"),
+        &super::files::workspace_without_solutions(repo)?,
+    )?;
 
     let graded_later = write_suites(manifest, &withheld, &out.join("checker/suites"))?;
     let templates = repo.join("checker/kit/edition");
@@ -208,30 +211,6 @@ fn write_suites(
     document.insert("graded_later", toml_edit::Item::Table(table));
     write_file(&out.join(manifest::FILE_NAME), &document.to_string())?;
     Ok(later)
-}
-
-/// The repository's workspace manifest without the solutions.
-fn workspace_manifest(repo: &Path) -> anyhow::Result<String> {
-    let path = repo.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path)?;
-    let mut document: toml_edit::DocumentMut = text.parse()?;
-    for key in ["members", "default-members"] {
-        if let Some(list) = document["workspace"]
-            .get_mut(key)
-            .and_then(toml_edit::Item::as_array_mut)
-        {
-            list.retain(|member| {
-                member
-                    .as_str()
-                    .is_none_or(|member| !member.starts_with("solutions"))
-            });
-        }
-    }
-    let text = document.to_string().replace(
-        "# solutions/  the reference solutions: same library names as the exercises\n",
-        "",
-    );
-    Ok(text)
 }
 
 /// Makes the edition a git repository with one commit, ready to push as a

@@ -57,3 +57,29 @@ pub(super) fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     }
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
+
+/// The repository's workspace manifest without the solutions: what the
+/// student edition and Gradescope's bundle build, neither of which carries
+/// them.
+pub fn workspace_without_solutions(repo: &Path) -> anyhow::Result<String> {
+    let path = repo.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)?;
+    let mut document: toml_edit::DocumentMut = text.parse()?;
+    for key in ["members", "default-members"] {
+        if let Some(list) = document["workspace"]
+            .get_mut(key)
+            .and_then(toml_edit::Item::as_array_mut)
+        {
+            list.retain(|member| {
+                member
+                    .as_str()
+                    .is_none_or(|member| !member.starts_with("solutions"))
+            });
+        }
+    }
+    let text = document.to_string().replace(
+        "# solutions/  the reference solutions: same library names as the exercises\n",
+        "",
+    );
+    Ok(text)
+}

@@ -1,10 +1,11 @@
 //! Gradescope's autograder bundle (`checker gradescope --out autograder.zip`):
 //! a zip with `setup.sh` and `run_autograder` at its top (Gradescope's
 //! names; templates in `checker/kit/gradescope/`) and the course beside
-//! them — the task crates, the solutions, the checker and its suites (an
-//! instructor's own with `--suites`). Gradescope unpacks it to
-//! `/autograder/source`; `run_autograder` grades `/autograder/submission`
-//! into `/autograder/results/results.json`.
+//! them — the task crates, the checker and its suites (an instructor's own
+//! with `--suites`). Not the solutions: a tree that grades students never
+//! holds them (the suites are proven on them before the bundle is written).
+//! Gradescope unpacks it to `/autograder/source`; `run_autograder` grades
+//! `/autograder/submission` into `/autograder/results/results.json`.
 
 use std::{
     io::Write as _,
@@ -17,11 +18,9 @@ use zip::{ZipWriter, write::SimpleFileOptions};
 use super::files::files_under;
 
 /// The parts of the repository the bundle carries.
-const COURSE: [&str; 9] = [
-    "Cargo.toml",
+const COURSE: [&str; 7] = [
     "Cargo.lock",
     "exercises",
-    "solutions",
     "checker/Cargo.toml",
     "checker/src",
     "checker/harness",
@@ -48,6 +47,8 @@ pub fn write(repo: &Path, suites: &Path, out: &Path) -> anyhow::Result<Bundle> {
     for part in COURSE {
         entries.extend(files_under(&repo.join(part), part)?);
     }
+    // The workspace without its solutions, written beside the rest.
+    let workspace = super::files::workspace_without_solutions(repo)?;
     let suite_files = files_under(suites, "checker/suites")?;
     anyhow::ensure!(
         suite_files
@@ -62,6 +63,11 @@ pub fn write(repo: &Path, suites: &Path, out: &Path) -> anyhow::Result<Bundle> {
     let file = std::fs::File::create(&partial)
         .with_context(|| format!("cannot create {}", partial.display()))?;
     let mut zip = ZipWriter::new(file);
+    zip.start_file(
+        "Cargo.toml",
+        SimpleFileOptions::default().unix_permissions(0o644),
+    )?;
+    zip.write_all(workspace.as_bytes())?;
     for (from, name) in &entries {
         let executable = name == "setup.sh" || name == "run_autograder";
         let options =
@@ -75,7 +81,7 @@ pub fn write(repo: &Path, suites: &Path, out: &Path) -> anyhow::Result<Bundle> {
     std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(Bundle {
         path: out.to_path_buf(),
-        files: entries.len(),
+        files: entries.len() + 1,
         bytes: std::fs::metadata(out)?.len(),
     })
 }

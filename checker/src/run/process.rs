@@ -3,7 +3,9 @@
 //!
 //! Nothing the process prints is interpreted: stdout and stderr are only kept
 //! (the first few KiB) to show the student. The verdict comes from the record
-//! file alone, and only if it carries this invocation's random token.
+//! alone — on Unix written down a socket only the harness holds (see
+//! [`grading_protocol`]) — and only if it carries this invocation's random
+//! token.
 
 use std::{
     io::{Read, Write},
@@ -14,7 +16,7 @@ use std::{
 };
 
 use anyhow::Context as _;
-use grading_protocol::{Action, PROTOCOL_FLAG, Record, Request};
+use grading_protocol::{Action, PROTOCOL_FLAG, Record, RecordTo, Request};
 use wait_timeout::ChildExt;
 
 use crate::sandbox::{Sandbox, TestFolders};
@@ -79,31 +81,25 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     let record_dir = tempfile::Builder::new()
         .tempdir_in(invocation.records)
         .context("cannot create a record folder")?;
-    let record_path = record_dir.path().join("record.json");
     let scratch = record_dir.path().join("scratch");
-    // The record exists from the start, empty: the sandbox lets the test
-    // write that one file and make none beside it.
-    std::fs::write(&record_path, "").context("cannot create a record file")?;
     std::fs::create_dir(&scratch).context("cannot create a scratch folder")?;
+    let mut channel = RecordChannel::new(record_dir.path())?;
     let request = Request {
         token: token.clone(),
-        record_path: record_path.clone(),
+        record: channel.target(),
         action: invocation.action.clone(),
     };
 
     let started = Instant::now();
-    let mut command = invocation.sandbox.command(
-        invocation.binary,
-        &TestFolders {
-            scratch: &scratch,
-            record: &record_path,
-        },
-    );
+    let mut command = invocation
+        .sandbox
+        .command(invocation.binary, &TestFolders { scratch: &scratch });
     super::environment::apply(&mut command);
     command.env("TMPDIR", &scratch);
     // A group of its own: whatever the test starts is killed with it.
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    channel.hand_to(&mut command);
     let mut child = command
         .arg(PROTOCOL_FLAG)
         .current_dir(&scratch)
@@ -113,6 +109,7 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
         .spawn()
         .with_context(|| format!("cannot start {}", invocation.binary.display()))?;
     let group = crate::interrupt::ProcessGroupGuard::new(child.id());
+    let record = channel.listen();
 
     let mut stdin = child.stdin.take().context("child stdin")?;
     // A process that exits before reading its request closes the pipe; that
@@ -146,7 +143,8 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     drop(group);
     let grace_ends = Instant::now() + PIPE_GRACE;
 
-    let record = read_at_most(&record_path, RECORD_LIMIT)
+    let record = record
+        .collect(grace_ends)
         .and_then(|bytes| Record::parse_for(&bytes, &token));
     if record.is_none() {
         // No record may mean the harness could not write one: a full disk
@@ -162,11 +160,133 @@ pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     })
 }
 
+/// Where a test's record comes back: on Unix, a socket whose other end the
+/// test inherits as [`grading_protocol::RECORD_FD`]; elsewhere, a file.
+struct RecordChannel {
+    #[cfg(unix)]
+    ours: std::os::unix::net::UnixStream,
+    #[cfg(unix)]
+    theirs: Option<std::os::unix::net::UnixStream>,
+    #[cfg(not(unix))]
+    file: std::path::PathBuf,
+}
+
+/// The record as it is being read.
+struct PendingRecord {
+    #[cfg(unix)]
+    read: std::sync::mpsc::Receiver<Option<Vec<u8>>>,
+    #[cfg(not(unix))]
+    file: std::path::PathBuf,
+}
+
+impl RecordChannel {
+    #[cfg(unix)]
+    fn new(_record_dir: &Path) -> anyhow::Result<RecordChannel> {
+        let (ours, theirs) =
+            std::os::unix::net::UnixStream::pair().context("cannot make a record socket")?;
+        Ok(RecordChannel {
+            ours,
+            theirs: Some(theirs),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new(record_dir: &Path) -> anyhow::Result<RecordChannel> {
+        let file = record_dir.join("record.json");
+        std::fs::write(&file, "").context("cannot create a record file")?;
+        Ok(RecordChannel { file })
+    }
+
+    /// What the request tells the harness.
+    fn target(&self) -> RecordTo {
+        #[cfg(unix)]
+        return RecordTo::Descriptor {
+            fd: grading_protocol::RECORD_FD,
+        };
+        #[cfg(not(unix))]
+        return RecordTo::File {
+            path: self.file.clone(),
+        };
+    }
+
+    /// Makes `command`'s process inherit the socket as the record's
+    /// descriptor (and nothing else of the checker's: every other
+    /// descriptor is close-on-exec).
+    fn hand_to(&mut self, command: &mut std::process::Command) {
+        #[cfg(unix)]
+        {
+            use std::os::{fd::AsRawFd as _, unix::process::CommandExt as _};
+            let Some(theirs) = &self.theirs else { return };
+            let fd = theirs.as_raw_fd();
+            // SAFETY: between fork and exec only async-signal-safe calls are
+            // made (dup2, fcntl), on descriptors the child owns.
+            unsafe {
+                command.pre_exec(move || {
+                    let target = grading_protocol::RECORD_FD;
+                    let result = if fd == target {
+                        libc::fcntl(fd, libc::F_SETFD, 0)
+                    } else {
+                        libc::dup2(fd, target)
+                    };
+                    if result < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = command;
+    }
+
+    /// Starts reading the record, once the process has been started (the
+    /// checker's copy of the test's end is closed, so the socket ends when
+    /// the test's processes do).
+    fn listen(self) -> PendingRecord {
+        #[cfg(unix)]
+        {
+            drop(self.theirs);
+            let (sender, read) = std::sync::mpsc::channel();
+            let ours = self.ours;
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let complete = (&ours)
+                    .take(RECORD_LIMIT + 1)
+                    .read_to_end(&mut bytes)
+                    .is_ok();
+                let _ =
+                    sender.send((complete && bytes.len() as u64 <= RECORD_LIMIT).then_some(bytes));
+            });
+            PendingRecord { read }
+        }
+        #[cfg(not(unix))]
+        PendingRecord { file: self.file }
+    }
+}
+
+impl PendingRecord {
+    /// The record's bytes, if they all came by `deadline`.
+    fn collect(self, deadline: Instant) -> Option<Vec<u8>> {
+        #[cfg(unix)]
+        return self
+            .read
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .ok()
+            .flatten();
+        #[cfg(not(unix))]
+        {
+            let _ = deadline;
+            read_at_most(&self.file, RECORD_LIMIT)
+        }
+    }
+}
+
 /// The most of a record file that is read. The harness keeps records to a
 /// few KiB; anything larger was not written by it, and is not believed.
 const RECORD_LIMIT: u64 = 256 * 1024;
 
 /// The file's bytes, if it exists and is no larger than `limit`.
+#[cfg(any(not(unix), test))]
 fn read_at_most(path: &Path, limit: u64) -> Option<Vec<u8>> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
@@ -327,8 +447,7 @@ mod tests {
             r#"#!/bin/sh
 read -r line
 token=$(printf '%s' "$line" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
-path=$(printf '%s' "$line" | sed 's/.*"record_path":"\([^"]*\)".*/\1/')
-printf '{{"token":"%s","answer":{{"kind":"outcome","test":"t","outcome":{{"kind":"passed"}}}}}}' "{token}" > "$path"
+printf '{{"token":"%s","answer":{{"kind":"outcome","test":"t","outcome":{{"kind":"passed"}}}}}}' "{token}" >&3
 "#
         );
         std::fs::write(&script, body).unwrap();

@@ -100,6 +100,9 @@ fn probe() -> Protections {
         limits,
         network,
         descendants,
+        // A build is confined by the same Landlock rules, and what it
+        // started is killed by the same subreaper.
+        build: files && descendants,
     }
 }
 
@@ -175,12 +178,30 @@ fn run(confinement: &Confinement) -> anyhow::Result<WaitStatus> {
 fn isolate_network() -> anyhow::Result<()> {
     let (uid, gid) = (getuid(), getgid());
     unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNET)?;
-    // The same ids inside as outside: files the test makes are the user's.
+    // The user's own ids map to themselves, so files the test makes are the
+    // user's; root's map to an ordinary id inside, so that what the
+    // launcher starts holds no capabilities there (root regains them all
+    // at exec, and with them could trace the harness's process and read
+    // its token).
     std::fs::write("/proc/self/setgroups", "deny")?;
-    std::fs::write("/proc/self/uid_map", format!("{uid} {uid} 1"))?;
-    std::fs::write("/proc/self/gid_map", format!("{gid} {gid} 1"))?;
+    std::fs::write(
+        "/proc/self/uid_map",
+        format!("{} {uid} 1", inner_id(uid.as_raw())),
+    )?;
+    std::fs::write(
+        "/proc/self/gid_map",
+        format!("{} {gid} 1", inner_id(gid.as_raw())),
+    )?;
     loopback_up()
 }
+
+/// The id inside the namespace for `outer`: itself, except root's.
+fn inner_id(outer: u32) -> u32 {
+    if outer == 0 { UNPRIVILEGED_ID } else { outer }
+}
+
+/// The id root's processes have inside a sandbox's user namespace.
+const UNPRIVILEGED_ID: u32 = 1000;
 
 /// `ip link set lo up`: one ioctl that no well-kept crate wraps short of a
 /// whole netlink stack.
@@ -272,43 +293,34 @@ fn kill_descendants(children: &mut File) {
     }
 }
 
-/// The Landlock ruleset for `confinement`: write only its folders and its
-/// record; read only the system and the program, unless reads are free; no
-/// signals or abstract sockets outside its own processes (where the kernel
-/// knows how).
+/// The Landlock ruleset for `confinement`: write only its folders; read
+/// only the system, the program and its readable folders; no signals or
+/// abstract sockets outside its own processes (where the kernel knows how).
 fn ruleset(confinement: &Confinement) -> anyhow::Result<RulesetCreated> {
     let all = AccessFs::from_all(LANDLOCK_ABI);
     let read = AccessFs::from_read(LANDLOCK_ABI);
-    // Rights not handled are not restricted: a build's reads stay free.
-    let handled = if confinement.read_anywhere {
-        AccessFs::from_write(LANDLOCK_ABI)
-    } else {
-        all
-    };
-    let mut ruleset = Ruleset::default()
-        .handle_access(handled)?
+    let system: Vec<PathBuf> = SYSTEM_PATHS
+        .iter()
+        .map(PathBuf::from)
+        .filter(|path| path.exists())
+        .collect();
+    let readable: Vec<&PathBuf> = confinement
+        .readable
+        .iter()
+        .filter(|path| path.exists())
+        .collect();
+    Ok(Ruleset::default()
+        .handle_access(all)?
         .scope(Scope::from_all(LANDLOCK_ABI))?
         .create()?
-        .add_rules(path_beneath_rules(&confinement.writable, handled))?
-        .add_rules(path_beneath_rules(
-            &confinement.record,
-            (read | AccessFs::WriteFile | AccessFs::Truncate) & handled,
-        ))?
+        .add_rules(path_beneath_rules(&confinement.writable, all))?
         .add_rules(path_beneath_rules(
             ["/dev/null"],
-            (read | AccessFs::WriteFile) & handled,
-        ))?;
-    if !confinement.read_anywhere {
-        let system: Vec<PathBuf> = SYSTEM_PATHS
-            .iter()
-            .map(PathBuf::from)
-            .filter(|path| path.exists())
-            .collect();
-        ruleset = ruleset
-            .add_rules(path_beneath_rules(&system, read))?
-            .add_rules(path_beneath_rules([&confinement.program], read))?;
-    }
-    Ok(ruleset)
+            read | AccessFs::WriteFile,
+        ))?
+        .add_rules(path_beneath_rules(&system, read))?
+        .add_rules(path_beneath_rules(readable, read))?
+        .add_rules(path_beneath_rules([&confinement.program], read))?)
 }
 
 /// Ends the launcher as the test ended: its exit code, or its signal.

@@ -70,6 +70,11 @@ pub struct Protections {
     pub network: bool,
     /// Nothing a test started outlives it.
     pub descendants: bool,
+    /// The compiler, running a student's macros and `include!`s, reads
+    /// only the toolchain, the dependencies and the student's own files,
+    /// and writes only its output folder.
+    #[serde(default)]
+    pub build: bool,
 }
 
 impl Protections {
@@ -80,6 +85,7 @@ impl Protections {
             (self.limits, "limits"),
             (self.network, "network"),
             (self.descendants, "descendants"),
+            (self.build, "build"),
         ]
         .into_iter()
         .filter(|(in_force, _)| !in_force)
@@ -101,8 +107,19 @@ pub struct Sandbox {
 pub struct TestFolders<'a> {
     /// Its working folder and `TMPDIR`.
     pub scratch: &'a Path,
-    /// The one file outside `scratch` it may write: its record.
-    pub record: &'a Path,
+}
+
+/// What one compilation may touch.
+#[derive(Debug, Clone, Default)]
+pub struct BuildConfinement {
+    /// Folders it writes (and reads): its output.
+    pub writable: Vec<PathBuf>,
+    /// Folders it reads besides the system's: the toolchain, the
+    /// dependencies, the sources it compiles.
+    pub readable: Vec<PathBuf>,
+    /// A network of its own, with loopback only (a macro has no business
+    /// on the network).
+    pub isolate_network: bool,
 }
 
 impl Sandbox {
@@ -146,9 +163,7 @@ impl Sandbox {
         command
             .args([LAUNCHER_COMMAND, "--limit-resources"])
             .arg("--write")
-            .arg(folders.scratch)
-            .arg("--record")
-            .arg(folders.record);
+            .arg(folders.scratch);
         if self.protections.network {
             command.arg("--isolate-network");
         }
@@ -156,31 +171,30 @@ impl Sandbox {
         command
     }
 
-    /// A command that runs a build (`program`, cargo) in the sandbox: it
-    /// reads anything, writes only `writable` (its output, cargo's own
-    /// folder, the temporary folder), and nothing it started outlives it.
-    /// Student code runs in a build too: a procedural macro runs inside the
-    /// compiler. A build needs the network (for downloads) and all the
-    /// memory it wants, so neither is bounded.
-    pub fn build_command(&self, program: &Path, writable: &[&Path]) -> Command {
+    /// A command that runs a compiler (`program`) in the sandbox: it reads
+    /// the system and `confinement.readable`, writes only its output, and
+    /// nothing it started outlives it. Student code runs in a build: a
+    /// procedural macro runs inside the compiler, and `#[path]`,
+    /// `include!` and `env!` are reads it makes. A compiler needs all the
+    /// memory it wants, so that is not bounded.
+    pub fn build_command(&self, program: &Path, confinement: &BuildConfinement) -> Command {
         let Some(launcher) = &self.launcher else {
             return Command::new(program);
         };
         let mut command = Command::new(launcher);
-        command.args([LAUNCHER_COMMAND, "--read-anywhere"]);
-        for folder in writable {
+        command.arg(LAUNCHER_COMMAND);
+        for folder in &confinement.writable {
             command.arg("--write").arg(folder);
+        }
+        for folder in &confinement.readable {
+            command.arg("--read").arg(folder);
+        }
+        if confinement.isolate_network && self.protections.network {
+            command.arg("--isolate-network");
         }
         command.arg("--").arg(program);
         command
     }
-}
-
-/// Cargo's own folder (registry, caches): `CARGO_HOME`, else `~/.cargo`.
-pub fn cargo_home() -> Option<PathBuf> {
-    std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::home_dir().map(|home| home.join(".cargo")))
 }
 
 impl Sandbox {
@@ -232,11 +246,8 @@ pub enum LauncherRequest {
 pub struct Confinement {
     /// Folders it may write (and read).
     pub writable: Vec<PathBuf>,
-    /// One more file it may write: a test's record.
-    pub record: Option<PathBuf>,
-    /// Reads are not confined (a build reads sources and toolchains from
-    /// everywhere); otherwise only system files and the program itself.
-    pub read_anywhere: bool,
+    /// Folders it may read besides the system's and the program itself.
+    pub readable: Vec<PathBuf>,
     /// A user and network namespace with loopback only.
     pub isolate_network: bool,
     /// Memory, file size, open files and processes bounded.

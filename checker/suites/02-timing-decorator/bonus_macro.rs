@@ -1,34 +1,13 @@
 //! Hidden suite of task 2's bonus, compiled on its own: `#[timeit]` on an
 //! `async fn` times every call of it. A separate binary, so that a missing
 //! or broken attribute costs the bonus and nothing else.
-
-use std::time::Duration;
+//!
+//! The decorated functions live in the probe (`probe/lib.rs`): the
+//! student's macro is applied there, in the sandboxed build of the
+//! student's crates, and never while this suite compiles.
 
 use harness::{capture_stdout, ensure};
-
-/// A decorated function with an argument, an early `return`, and a wait.
-#[timing_decorator::timeit]
-async fn slow_double(x: u32) -> u32 {
-    if x == 0 {
-        return 0;
-    }
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    x * 2
-}
-
-/// A method: the report names it by its own name, as Python's decorator
-/// prints `func.__name__` ("work", not "Worker::work").
-struct Worker {
-    factor: u32,
-}
-
-impl Worker {
-    #[timing_decorator::timeit]
-    async fn work(&self, x: u32) -> u32 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        x * self.factor
-    }
-}
+use probe::{Worker, slow_double};
 
 /// The seconds in `printed` if it is exactly one report line for `name`.
 fn reported_seconds(printed: &str, name: &str) -> Option<f64> {
