@@ -183,6 +183,12 @@ fn the_gradescope_bundle_grades_a_submission_where_gradescope_puts_it() {
         assert!(syntax.success(), "{script} is not valid bash");
     }
     assert!(!source.join("checker/tests").exists());
+    // No solutions in a tree that grades students: the suites were proven
+    // on them when the bundle was made.
+    assert!(!source.join("solutions").exists());
+    assert!(said.contains("pass every reference solution"), "{said}");
+    let workspace = std::fs::read_to_string(source.join("Cargo.toml")).unwrap();
+    assert!(!workspace.contains("solutions/"), "{workspace}");
     assert!(
         source
             .join("checker/suites/02-timing-decorator/not_send.rs")
