@@ -119,7 +119,7 @@ impl TaskGrade {
     /// the task's (such a test has no message of its own).
     pub fn message_of<'a>(&'a self, test: &'a TestGrade) -> Option<&'a str> {
         match test.status {
-            TestStatus::NotCompiled => self.message.as_deref(),
+            TestStatus::NotCompiled => self.message.as_deref().or(test.message.as_deref()),
             _ => test.message.as_deref(),
         }
     }
@@ -301,7 +301,7 @@ pub fn judge(
 
 fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: Lang) -> TaskGrade {
     let mut compile_error = None;
-    let tests: Vec<TestGrade> = task
+    let mut tests: Vec<TestGrade> = task
         .tests
         .iter()
         .zip(runs)
@@ -328,6 +328,20 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
     } else {
         TaskStatus::Failing
     };
+    // Where the rest of the task compiled (a bonus crate or one suite file
+    // did not), the compiler's error is the test's own message: the task
+    // has none to show it in.
+    if status != TaskStatus::NotCompiled
+        && let Some(error) = &compile_error
+    {
+        for test in tests
+            .iter_mut()
+            .filter(|test| test.status == TestStatus::NotCompiled)
+        {
+            test.message = Some(error.clone());
+        }
+    }
+    let required = || tests.iter().filter(|test| task.bonus || !test.bonus);
     let first_unpassed = required().find(|test| test.status != TestStatus::Passed);
     let (message, location) = match (status, first_unpassed) {
         (TaskStatus::NotCompiled, _) => (compile_error, None),
