@@ -97,6 +97,9 @@ pub struct SandboxExecArgs {
     /// Bound memory, file size, open files and processes.
     #[arg(long)]
     pub limit_resources: bool,
+    /// With --limit-resources: the memory bound, in bytes, if not a test's.
+    #[arg(long, value_name = "BYTES", requires = "limit_resources")]
+    pub memory_limit: Option<u64>,
     /// The program and its arguments.
     #[arg(last = true, required_unless_present = "probe")]
     pub program: Vec<std::ffi::OsString>,
@@ -112,6 +115,7 @@ impl SandboxExecArgs {
                 readable: self.readable.clone(),
                 isolate_network: self.isolate_network,
                 limit_resources: self.limit_resources,
+                memory_limit: self.memory_limit,
                 program: program.into(),
                 args: args.to_vec(),
             }),

@@ -343,7 +343,7 @@ fn the_trusted_grading_script_grades_a_student_repository_into_every_format() {
     );
     assert_eq!(
         report["sandbox"],
-        serde_json::json!({"files": true, "limits": true, "network": true, "descendants": true}),
+        serde_json::json!({"files": true, "limits": true, "network": true, "descendants": true, "build": true}),
         "strict: every protection"
     );
     let xml = std::fs::read_to_string(out.join("grade.xml")).unwrap();

@@ -66,6 +66,10 @@ pub fn build(
     // Under `cargo run`, CARGO names the cargo that started us: use the same.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let wrapper = std::env::current_exe().context("cannot find the checker's own binary")?;
+    let target = paths.target_dir();
+    std::fs::create_dir_all(&target)
+        .with_context(|| format!("cannot create {}", target.display()))?;
+    let target = crate::paths::canonical(&target)?;
     let mut command = std::process::Command::new(cargo);
     command
         .args([
@@ -77,7 +81,7 @@ pub fn build(
         ])
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", paths.target_dir())
+        .env("CARGO_TARGET_DIR", &target)
         .env("RUSTC_WRAPPER", wrapper)
         .env(recorder::PLAN_DIR_VAR, dir)
         .env_remove("RUSTC_WORKSPACE_WRAPPER")

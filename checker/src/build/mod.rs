@@ -306,13 +306,19 @@ impl TaskCompiler<'_> {
                 readable: student_readable.clone(),
                 expand: false,
             };
-            if let Compiled::Failed(error) = self.slots.run(|| compilation.run(self.sandbox))? {
-                return Ok(TaskBuild {
-                    compile_error: Some(error),
-                    ..TaskBuild::default()
-                });
-            }
-            let sealed = self.seal(&compilation)?;
+            let sealed = match self.slots.run(|| compilation.run(self.sandbox))? {
+                Compiled::Done { .. } => self.seal(&compilation),
+                Compiled::Failed(error) => Err(error),
+            };
+            let sealed = match sealed {
+                Ok(sealed) => sealed,
+                Err(error) => {
+                    return Ok(TaskBuild {
+                        compile_error: Some(error),
+                        ..TaskBuild::default()
+                    });
+                }
+            };
             if !unit.proc_macro {
                 library_files.extend(sealed.clone());
             }
@@ -334,12 +340,16 @@ impl TaskCompiler<'_> {
                 readable: student_readable.clone(),
                 expand: false,
             };
-            match self.slots.run(|| self.compile_probe(&compilation))? {
-                Some(error) => {
+            let probe = match self.slots.run(|| self.compile_probe(&compilation))? {
+                Some(error) => Err(error),
+                None => self.seal(&compilation),
+            };
+            match probe {
+                Ok(sealed) => student_files.extend(sealed),
+                Err(error) => {
                     compile_error = Some(error);
                     probe_failed = true;
                 }
-                None => student_files.extend(self.seal(&compilation)?),
             }
         }
 
@@ -419,14 +429,15 @@ impl TaskCompiler<'_> {
 
     /// Copies a student unit's artifacts out of its writable folder, once
     /// the compiler (and all it started) has ended. Returns them by their
-    /// names in the plan.
-    fn seal(&self, compilation: &Compilation) -> anyhow::Result<HashMap<String, PathBuf>> {
+    /// names in the plan, or, if one is gone, why (the student's doing: only
+    /// their code ran beside the compiler).
+    fn seal(&self, compilation: &Compilation) -> Result<HashMap<String, PathBuf>, String> {
         let mut sealed = HashMap::new();
         for (planned, output) in compilation.unit.outputs.iter().zip(compilation.outputs()) {
             let from = self.folders.out.join(&output);
             let to = self.folders.sealed.join(&output);
             std::fs::copy(&from, &to)
-                .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+                .map_err(|error| format!("error: cannot take {output} from the build: {error}"))?;
             sealed.insert(planned.clone(), to);
         }
         Ok(sealed)

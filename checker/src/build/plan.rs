@@ -146,7 +146,12 @@ fn plan_layouts(
             toolchain_id,
         ),
     )?;
-    let dir = paths.grading.join("plans").join(format!("{digest:016x}"));
+    // Canonical, as cargo and rustc name it (the grading folder may be
+    // reached through a link): recorded paths are compared with it.
+    let plans = paths.grading.join("plans");
+    std::fs::create_dir_all(&plans)
+        .with_context(|| format!("cannot create {}", plans.display()))?;
+    let dir = crate::paths::canonical(&plans)?.join(format!("{digest:016x}"));
     let _lock = lock(&dir)?;
     let saved = dir.join("plan.json");
     if let Some(plan) = std::fs::read(&saved)
@@ -173,7 +178,9 @@ fn plan_layouts(
     let mut plan = Plan {
         rustc,
         sysroot,
-        build_deps: paths.target_dir().join("debug").join("deps"),
+        build_deps: crate::paths::canonical(&paths.target_dir())?
+            .join("debug")
+            .join("deps"),
         deps: paths.grading.join("deps"),
         native: Vec::new(),
         tasks: BTreeMap::new(),

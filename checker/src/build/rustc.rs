@@ -224,6 +224,9 @@ impl Compilation<'_> {
                 writable,
                 readable,
                 isolate_network: true,
+                // A student's crate is small; what it reads at compile time
+                // (`include_bytes!("/dev/zero")`) must not take the machine.
+                limit_resources: self.student,
             },
         );
         command
@@ -243,8 +246,13 @@ impl Compilation<'_> {
         let stdout = child.stdout.take().context("rustc's stdout")?;
         let stderr = child.stderr.take().context("rustc's stderr")?;
         let expanded = std::thread::spawn(move || {
+            let mut stdout = stdout;
             let mut text = String::new();
-            let _ = stdout.take(EXPANSION_LIMIT).read_to_string(&mut text);
+            let _ = (&mut stdout)
+                .take(EXPANSION_LIMIT)
+                .read_to_string(&mut text);
+            // The rest is read and dropped: a full pipe would stall the compiler.
+            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
             text
         });
         let diagnostics = std::thread::spawn(move || Diagnostics::read(stderr));
@@ -285,12 +293,16 @@ impl Compilation<'_> {
                 expanded: Some(expanded),
             });
         }
-        for output in self.outputs() {
-            anyhow::ensure!(
-                self.out_dir.join(&output).is_file(),
-                "rustc reported success but wrote no {output} in {}",
-                self.out_dir.display()
-            );
+        // A student's macro could have removed what the compiler wrote:
+        // that is the student's failure, not the grader's.
+        if let Some(missing) = self
+            .outputs()
+            .into_iter()
+            .find(|output| !self.out_dir.join(output).is_file())
+        {
+            return Ok(Compiled::Failed(format!(
+                "error: the compiler reported success, but {missing} is not where it wrote it"
+            )));
         }
         Ok(Compiled::Done { expanded: None })
     }

@@ -163,11 +163,18 @@ fn write_suites(
         points: 0,
     };
     for (task, withheld) in manifest.tasks.iter().zip(withheld) {
-        for file in suite_files(&task.suite_dir(manifest))? {
+        let suite_dir = task.suite_dir(manifest);
+        for file in suite_files(&suite_dir)? {
             if !withheld.contains(&file) {
                 let name = file.file_name().expect("a file");
                 copy_file(&file, &out.join(&task.dir).join(name))?;
             }
+        }
+        // The probe is compiled with the student's crates: nothing hidden
+        // is in it, and the visible suites need it.
+        let probe = suite_dir.join(crate::build::PROBE_DIR);
+        if probe.is_dir() {
+            copy_dir(&probe, &out.join(&task.dir).join(crate::build::PROBE_DIR))?;
         }
         std::fs::create_dir_all(out.join(&task.dir))?;
         for test in task

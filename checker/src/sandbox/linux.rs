@@ -85,7 +85,7 @@ pub fn launch(request: &LauncherRequest) -> ! {
 /// Tries every protection on the probing process itself, which then exits.
 fn probe() -> Protections {
     let network = isolate_network().is_ok();
-    let limits = set_limits(network).is_ok();
+    let limits = set_limits(network, MEMORY_LIMIT_BYTES).is_ok();
     let descendants = prctl::set_child_subreaper(true).is_ok() && children_file().is_ok();
     let scratch = std::env::temp_dir();
     let files = ruleset(&Confinement {
@@ -112,7 +112,11 @@ fn run(confinement: &Confinement) -> anyhow::Result<WaitStatus> {
         isolate_network().context("cannot make a network namespace")?;
     }
     if confinement.limit_resources {
-        set_limits(isolate).context("cannot set resource limits")?;
+        set_limits(
+            isolate,
+            confinement.memory_limit.unwrap_or(MEMORY_LIMIT_BYTES),
+        )
+        .context("cannot set resource limits")?;
     }
     // Best effort, as the probe found: without them, the checker still
     // kills the test's process group.
@@ -235,8 +239,8 @@ fn loopback_up() -> anyhow::Result<()> {
 /// Bounds memory, file size, open files and core dumps; processes too when
 /// the count is the test's own (`own_user_namespace`), since otherwise it
 /// is every process of the user's, the checker's and the desktop's included.
-fn set_limits(own_user_namespace: bool) -> std::io::Result<()> {
-    lower(Resource::AS, MEMORY_LIMIT_BYTES)?;
+fn set_limits(own_user_namespace: bool, memory: u64) -> std::io::Result<()> {
+    lower(Resource::AS, memory)?;
     lower(Resource::FSIZE, FILE_SIZE_LIMIT_BYTES)?;
     lower(Resource::NOFILE, 1024)?;
     lower(Resource::CORE, 0)?;

@@ -40,6 +40,10 @@ pub const LAUNCHER_COMMAND: &str = "sandbox-exec";
 /// mock server and client reserve about 0.3 GiB; the rest is room to spare.
 pub const MEMORY_LIMIT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
+/// The most memory (address space) a compiler run on a student's crate may
+/// take: room for rustc and its linker, not for `include_bytes!("/dev/zero")`.
+pub const BUILD_MEMORY_LIMIT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
 /// The largest file a test may write.
 pub const FILE_SIZE_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -120,6 +124,9 @@ pub struct BuildConfinement {
     /// A network of its own, with loopback only (a macro has no business
     /// on the network).
     pub isolate_network: bool,
+    /// Memory, file size, open files and processes bounded as a test's,
+    /// with [`BUILD_MEMORY_LIMIT_BYTES`] of memory: for a student's crate.
+    pub limit_resources: bool,
 }
 
 impl Sandbox {
@@ -192,6 +199,12 @@ impl Sandbox {
         if confinement.isolate_network && self.protections.network {
             command.arg("--isolate-network");
         }
+        if confinement.limit_resources {
+            command
+                .arg("--limit-resources")
+                .arg("--memory-limit")
+                .arg(BUILD_MEMORY_LIMIT_BYTES.to_string());
+        }
         command.arg("--").arg(program);
         command
     }
@@ -252,6 +265,8 @@ pub struct Confinement {
     pub isolate_network: bool,
     /// Memory, file size, open files and processes bounded.
     pub limit_resources: bool,
+    /// The memory bound, if not a test's [`MEMORY_LIMIT_BYTES`].
+    pub memory_limit: Option<u64>,
     pub program: PathBuf,
     pub args: Vec<std::ffi::OsString>,
 }
