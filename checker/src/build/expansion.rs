@@ -16,6 +16,12 @@
 /// 2024 edition; the assembly macros are the rest.
 const FORBIDDEN: &[&str] = &["unsafe", "global_asm", "naked_asm", "asm"];
 
+/// The expansion as a source file of its own: `$crate` of `alloc`'s macros
+/// prints as `::alloc`, which a crate reaches only once it names it.
+pub fn as_source(expanded: &str) -> String {
+    format!("{expanded}\nextern crate alloc;\n")
+}
+
 /// Why `expanded` may not be compiled into a test, or `None` if it may.
 pub fn forbidden(expanded: &str) -> Option<String> {
     let tokens: proc_macro2::TokenStream = match expanded.parse() {

@@ -41,7 +41,7 @@ use crate::manifest::{Manifest, Task};
 use crate::paths::relative_to;
 use crate::sandbox::Sandbox;
 use plan::{Plan, TaskUnits};
-use rustc::{Compilation, Compiled};
+use rustc::{Compilation, Compiled, Mode};
 
 /// Where the build reads from and writes to.
 #[derive(Debug, Clone)]
@@ -211,6 +211,10 @@ struct TaskFolders {
     sealed: PathBuf,
     /// The probe's sources, copied from the suites.
     probe_source: PathBuf,
+    /// What the student's macros expanded the probe to, written by the
+    /// checker, and where it is compiled.
+    probe_expanded: PathBuf,
+    probe_out: PathBuf,
     /// The suite binaries.
     suites: PathBuf,
 }
@@ -221,6 +225,8 @@ impl TaskFolders {
             out: dir.join("out"),
             sealed: dir.join("sealed"),
             probe_source: dir.join("probe-src"),
+            probe_expanded: dir.join("probe-expanded"),
+            probe_out: dir.join("probe-out"),
             suites: dir.join("suites"),
         }
     }
@@ -304,10 +310,10 @@ impl TaskCompiler<'_> {
                 sealed: &self.folders.sealed,
                 student: true,
                 readable: student_readable.clone(),
-                expand: false,
+                mode: Mode::Compile,
             };
             let sealed = match self.slots.run(|| compilation.run(self.sandbox))? {
-                Compiled::Done { .. } => self.seal(&compilation),
+                Compiled::Done { .. } => self.seal(&compilation, &self.folders.out),
                 Compiled::Failed(error) => Err(error),
             };
             let sealed = match sealed {
@@ -328,22 +334,9 @@ impl TaskCompiler<'_> {
         let mut compile_error = None;
         let mut probe_failed = false;
         if let Some(unit) = &self.units.probe {
-            let compilation = Compilation {
-                plan: self.plan,
-                unit,
-                moved: &moved,
-                out_dir: &self.folders.out,
-                incremental: None,
-                student_files: &student_files,
-                sealed: &self.folders.sealed,
-                student: true,
-                readable: student_readable.clone(),
-                expand: false,
-            };
-            let probe = match self.slots.run(|| self.compile_probe(&compilation))? {
-                Some(error) => Err(error),
-                None => self.seal(&compilation),
-            };
+            let probe = self
+                .slots
+                .run(|| self.compile_probe(unit, &moved, &student_files, &library_files))?;
             match probe {
                 Ok(sealed) => student_files.extend(sealed),
                 Err(error) => {
@@ -372,7 +365,7 @@ impl TaskCompiler<'_> {
                 sealed: &self.folders.sealed,
                 student: false,
                 readable: vec![suite_dir.clone()],
-                expand: false,
+                mode: Mode::Compile,
             };
             match self.slots.run(|| compilation.run(self.sandbox))? {
                 Compiled::Done { .. } => {
@@ -408,33 +401,84 @@ impl TaskCompiler<'_> {
             .is_some_and(|source| source.contains("probe::"))
     }
 
-    /// Compiles the probe, then checks what the student's macros expanded
-    /// to: the compiler does not lint a macro's output for `unsafe`, so
-    /// that is read here. `Some` is why it cannot be used.
-    fn compile_probe(&self, compilation: &Compilation) -> anyhow::Result<Option<String>> {
-        if let Compiled::Failed(error) = compilation.run(self.sandbox)? {
-            return Ok(Some(error));
-        }
+    /// The probe, where the student's macros are applied. They run in one
+    /// compiler, which only prints the expansion; the probe is then
+    /// compiled from that text by another, in which no student code runs.
+    /// (A macro can leave a thread in the compiler that rewrites its
+    /// artifacts before it exits, so nothing a macro's compiler wrote is
+    /// linked.) The expansion is plain code there: `-F unsafe_code` reaches
+    /// it, which it does not in a macro's output; the token check before
+    /// only says so more plainly.
+    fn compile_probe(
+        &self,
+        unit: &plan::Unit,
+        moved: &[(PathBuf, PathBuf)],
+        student_files: &HashMap<String, PathBuf>,
+        library_files: &HashMap<String, PathBuf>,
+    ) -> anyhow::Result<Result<HashMap<String, PathBuf>, String>> {
         let expanding = Compilation {
-            expand: true,
-            ..compilation.clone()
+            plan: self.plan,
+            unit,
+            moved,
+            out_dir: &self.folders.out,
+            incremental: None,
+            student_files,
+            sealed: &self.folders.sealed,
+            student: true,
+            readable: vec![self.graded.clone(), self.folders.probe_source.clone()],
+            mode: Mode::Expand,
         };
-        match expanding.run(self.sandbox)? {
-            Compiled::Failed(error) => Ok(Some(error)),
-            Compiled::Done { expanded } => Ok(expansion::forbidden(
-                expanded.as_deref().unwrap_or_default(),
-            )),
+        let expanded = match expanding.run(self.sandbox)? {
+            Compiled::Failed(error) => return Ok(Err(error)),
+            Compiled::Done { expanded } => expanded.unwrap_or_default(),
+        };
+        if let Some(refused) = expansion::forbidden(&expanded) {
+            return Ok(Err(refused));
         }
+
+        let source = &self.folders.probe_expanded;
+        let out = &self.folders.probe_out;
+        for dir in [source, out] {
+            remove_dir_if_there(dir)?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(source.join("lib.rs"), expansion::as_source(&expanded))
+            .with_context(|| format!("cannot write {}", source.display()))?;
+        let probe_dir = self.task.suite_dir(self.manifest).join(PROBE_DIR);
+        let moved = [(probe_dir, source.clone())];
+        let compiling = Compilation {
+            moved: &moved,
+            out_dir: out,
+            // The student's proc-macro crates are the course's stubs here:
+            // nothing of theirs runs.
+            student_files: library_files,
+            readable: vec![source.clone()],
+            mode: Mode::CompileExpansion,
+            ..expanding
+        };
+        Ok(match compiling.run(self.sandbox)? {
+            Compiled::Failed(error) => Err(format!(
+                "{error}\n  = note: this is {}/lib.rs, what your macro expanded to in the probe ({}/lib.rs)",
+                source.display(),
+                self.folders.probe_source.display()
+            )),
+            Compiled::Done { .. } => self.seal(&compiling, out),
+        })
     }
 
     /// Copies a student unit's artifacts out of its writable folder, once
     /// the compiler (and all it started) has ended. Returns them by their
     /// names in the plan, or, if one is gone, why (the student's doing: only
     /// their code ran beside the compiler).
-    fn seal(&self, compilation: &Compilation) -> Result<HashMap<String, PathBuf>, String> {
+    fn seal(
+        &self,
+        compilation: &Compilation,
+        from: &Path,
+    ) -> Result<HashMap<String, PathBuf>, String> {
         let mut sealed = HashMap::new();
         for (planned, output) in compilation.unit.outputs.iter().zip(compilation.outputs()) {
-            let from = self.folders.out.join(&output);
+            let from = from.join(&output);
             let to = self.folders.sealed.join(&output);
             std::fs::copy(&from, &to)
                 .map_err(|error| format!("error: cannot take {output} from the build: {error}"))?;

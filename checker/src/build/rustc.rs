@@ -59,9 +59,32 @@ pub struct Compilation<'a> {
     /// What it may read besides the toolchain, the system and the plan's
     /// dependencies.
     pub readable: Vec<PathBuf>,
-    /// Expand macros and print the result instead of compiling.
-    pub expand: bool,
+    pub mode: Mode,
 }
+
+/// What a compilation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Compile, as cargo would have.
+    Compile,
+    /// Expand the macros and print the result (`-Zunpretty=expanded`):
+    /// nothing is written that is used.
+    Expand,
+    /// Compile an expansion: plain text, in which the standard library's
+    /// macros have left calls to their internal helpers (`_print`,
+    /// `format_args` internals), which stable Rust gates. Those features,
+    /// and no others ([`EXPANSION_FEATURES`]), are allowed.
+    CompileExpansion,
+}
+
+/// What expanded standard macros need (`println!` → `_print`, `format!`,
+/// `panic!`, the derives, `pin!`'s `super let`), as of Rust 1.95. A new
+/// toolchain may rename one; `checker verify` then fails on the bonus
+/// test of the reference solution, which says where to look.
+const EXPANSION_FEATURES: &str = "print_internals,fmt_internals,fmt_helpers_for_derive,panic_internals,liballoc_internals,hint_must_use,derive_eq_internals,structural_match,coverage_attribute,super_let,rt";
+
+/// Enabled by the expansion itself (`#![feature(prelude_import)]` heads it).
+const EXPANSION_OWN_FEATURES: &str = "prelude_import";
 
 /// How a compilation went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +125,7 @@ impl Compilation<'_> {
             match arg.as_str() {
                 "--out-dir" => {
                     args.next();
-                    if !self.expand {
+                    if self.mode != Mode::Expand {
                         out.extend(["--out-dir".to_owned(), display(self.out_dir)]);
                     }
                 }
@@ -111,7 +134,9 @@ impl Compilation<'_> {
                     let (key, setting) = value.split_once('=').unwrap_or((value, ""));
                     let value = match key {
                         "incremental" => match self.incremental {
-                            Some(dir) if !self.expand => format!("incremental={}", display(dir)),
+                            Some(dir) if self.mode == Mode::Compile => {
+                                format!("incremental={}", display(dir))
+                            }
                             _ => continue,
                         },
                         "extra-filename" | "metadata" if self.student => {
@@ -153,7 +178,7 @@ impl Compilation<'_> {
                 _ if arg.starts_with("--json=")
                     || arg.starts_with("--diagnostic-width=")
                     || arg.starts_with("--color=") => {}
-                _ if arg.starts_with("--emit=") && self.expand => {}
+                _ if arg.starts_with("--emit=") && self.mode == Mode::Expand => {}
                 _ => out.push(self.moved_path(arg)),
             }
         }
@@ -162,8 +187,15 @@ impl Compilation<'_> {
             // Cargo.toml is the course's, but `--as-is` takes the folder's).
             out.extend(["-F".to_owned(), "unsafe_code".to_owned()]);
         }
-        if self.expand {
-            out.extend(["-Z".to_owned(), "unpretty=expanded".to_owned()]);
+        match self.mode {
+            Mode::Compile => {}
+            Mode::Expand => out.extend(["-Z".to_owned(), "unpretty=expanded".to_owned()]),
+            Mode::CompileExpansion => out.extend([
+                "-Z".to_owned(),
+                format!("allow-features={EXPANSION_OWN_FEATURES},{EXPANSION_FEATURES}"),
+                "-Z".to_owned(),
+                format!("crate-attr=feature({EXPANSION_FEATURES})"),
+            ]),
         }
         out
     }
@@ -197,8 +229,8 @@ impl Compilation<'_> {
                 .map(|(name, value)| (name.clone(), self.moved_path(value))),
         );
         variables.push(("TMPDIR".into(), display(&self.out_dir.join("tmp"))));
-        if self.expand {
-            // Only to print the expansion: nothing is compiled this way.
+        if self.mode != Mode::Compile {
+            // For `-Z` alone: which features may be used is fixed above.
             variables.push(("RUSTC_BOOTSTRAP".into(), "1".into()));
         }
         variables
@@ -288,7 +320,7 @@ impl Compilation<'_> {
                 diagnostics.tail.join("\n")
             )));
         }
-        if self.expand {
+        if self.mode == Mode::Expand {
             return Ok(Compiled::Done {
                 expanded: Some(expanded),
             });
@@ -440,7 +472,7 @@ mod tests {
             sealed: Path::new("/sealed"),
             student: true,
             readable: Vec::new(),
-            expand: false,
+            mode: Mode::Compile,
         };
         let args = compilation.arguments().join(" ");
         for expected in [
