@@ -146,10 +146,18 @@ impl Grader {
             &self.paths,
             &self.sandbox,
         )?;
+        let build_secs = started.elapsed().as_secs_f64();
+        if !self.quiet {
+            // Cargo speaks only when the course's plan is built; this line
+            // says, every time, that the tests start now.
+            eprintln!(
+                "    Finished building the graded crates and their suites in {build_secs:.2}s"
+            );
+        }
         Ok(Built {
             tasks: tasks.to_vec(),
             builds,
-            build_secs: started.elapsed().as_secs_f64(),
+            build_secs,
             shown_root: shown_root.to_path_buf(),
             guarded,
             before,

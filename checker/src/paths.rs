@@ -52,6 +52,20 @@ fn is_repo(dir: &Path) -> bool {
     dir.join(REPO_MARKER).is_file() && dir.join("Cargo.toml").is_file()
 }
 
+/// The checker's own executable, which other processes start (as the
+/// sandbox's launcher, as cargo's rustc wrapper). When a rebuild replaced
+/// it while this one runs, Linux names the old one `… (deleted)`: the
+/// rebuilt one at the same path is then the one to start.
+pub fn own_executable() -> anyhow::Result<PathBuf> {
+    let path = std::env::current_exe().context("cannot find the checker's own binary")?;
+    let replaced = path
+        .to_str()
+        .and_then(|text| text.strip_suffix(" (deleted)"))
+        .map(PathBuf::from)
+        .filter(|rebuilt| rebuilt.is_file());
+    Ok(replaced.unwrap_or(path))
+}
+
 /// `path` made absolute and free of `..` and links, without the `\\?\`
 /// prefix Windows adds (which people do not recognise and tools mishandle).
 pub fn canonical(path: &Path) -> anyhow::Result<PathBuf> {

@@ -65,7 +65,7 @@ pub fn build(
 ) -> anyhow::Result<CargoOutcome> {
     // Under `cargo run`, CARGO names the cargo that started us: use the same.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let wrapper = std::env::current_exe().context("cannot find the checker's own binary")?;
+    let wrapper = crate::paths::own_executable()?;
     let target = paths.target_dir();
     std::fs::create_dir_all(&target)
         .with_context(|| format!("cannot create {}", target.display()))?;

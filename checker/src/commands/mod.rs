@@ -54,7 +54,7 @@ impl Context {
         if let Some(secs) = run.test_timeout {
             manifest.override_test_timeout(std::time::Duration::from_secs(secs));
         }
-        let launcher = std::env::current_exe().context("cannot find the checker's own binary")?;
+        let launcher = checker::paths::own_executable()?;
         Ok(Grader {
             manifest,
             sandbox: checker::sandbox::Sandbox::new(run.sandbox.into(), &launcher)?,
