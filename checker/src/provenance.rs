@@ -23,7 +23,7 @@ pub fn git_commit(dir: &Path, not_this: &Path) -> Option<String> {
 /// (None if `top` has no `.git` of its own).
 pub fn git_commit_of(top: &Path) -> Option<String> {
     let git_dir = git_dir(&top.join(".git"))?;
-    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+    let head = read_small(&git_dir.join("HEAD"))?;
     let head = head.trim();
     let commit = match head.strip_prefix("ref: ") {
         None => head.to_owned(),
@@ -32,13 +32,21 @@ pub fn git_commit_of(top: &Path) -> Option<String> {
     (commit.len() >= 40 && commit.chars().all(|c| c.is_ascii_hexdigit())).then_some(commit)
 }
 
+/// A file of a repository, which may be a student's: a regular file of at
+/// most a few megabytes, read without blocking (a FIFO named `HEAD` is
+/// refused, not waited on).
+fn read_small(path: &Path) -> Option<String> {
+    let bytes = crate::submission::listing::read_regular(path, 8 * 1024 * 1024)?;
+    String::from_utf8(bytes).ok()
+}
+
 /// The repository's folder: `.git` itself, or the one a `.git` file names
 /// (a worktree or a submodule).
 fn git_dir(dot_git: &Path) -> Option<PathBuf> {
     if dot_git.is_dir() {
         return Some(dot_git.to_path_buf());
     }
-    let text = std::fs::read_to_string(dot_git).ok()?;
+    let text = read_small(dot_git)?;
     let named = Path::new(text.trim().strip_prefix("gitdir: ")?);
     Some(dot_git.parent()?.join(named))
 }
@@ -46,15 +54,15 @@ fn git_dir(dot_git: &Path) -> Option<PathBuf> {
 /// A branch's commit: its loose file, else its line in `packed-refs`. A
 /// worktree's branches live in the main repository (`commondir`).
 fn resolve(git_dir: &Path, reference: &str) -> Option<String> {
-    let common = std::fs::read_to_string(git_dir.join("commondir"))
+    let common = read_small(&git_dir.join("commondir"))
         .map(|dir| git_dir.join(dir.trim()))
-        .unwrap_or_else(|_| git_dir.to_path_buf());
+        .unwrap_or_else(|| git_dir.to_path_buf());
     for dir in [git_dir, common.as_path()] {
-        if let Ok(commit) = std::fs::read_to_string(dir.join(reference)) {
+        if let Some(commit) = read_small(&dir.join(reference)) {
             return Some(commit.trim().to_owned());
         }
     }
-    let packed = std::fs::read_to_string(common.join("packed-refs")).ok()?;
+    let packed = read_small(&common.join("packed-refs"))?;
     packed.lines().find_map(|line| {
         let (commit, name) = line.split_once(' ')?;
         (name == reference).then(|| commit.to_owned())

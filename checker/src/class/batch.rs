@@ -1,12 +1,15 @@
 //! `checker batch`: a class graded with one shared build.
 //!
 //! Every submission goes through one of two fixed folders of copies
-//! ("slots", used in turn), so the generated packages keep their places:
-//! cargo replaces their artifacts instead of piling up a new set per
-//! student, and disk use stays at two submissions' worth whatever the class
-//! size. While one slot's tests run, the next submission builds in the
-//! other (the build is cargo's; the tests mostly wait on timers and
-//! sockets), so the two overlap.
+//! ("slots", used in turn), so disk use stays at two submissions' worth
+//! whatever the class size. While one slot's tests run, the next submission
+//! builds in the other (the tests mostly wait on timers and sockets), so the
+//! two overlap. A slot carries nothing from one student to the next: a
+//! submission's crates are compiled from the course's recorded build plan
+//! into folders emptied first, by compilers that can write nowhere else
+//! (where the build sandbox holds: the report's `sandbox.build`),
+//! against dependencies they can only read (see `build`); so no student's
+//! build or tests can leave anything a classmate's grading reads.
 //!
 //! Each student's reports and record go to `OUT/students/<student>/`, the
 //! record last: a re-run (after an interruption, or with more submissions)
@@ -71,7 +74,7 @@ pub fn grade_class(
     let mut records: Vec<Option<StudentRecord>> = vec![None; submissions.len()];
     let mut todo: Vec<(usize, String)> = Vec::new();
     for (index, submission) in submissions.iter().enumerate() {
-        let digest = digest(submission, options.salt)?;
+        let digest = digest(submission, options.salt);
         match previous_record(&student_dir(&students, &submission.student)) {
             Some(record) if record.digest == digest && record.error.is_none() => {
                 records[index] = Some(record);

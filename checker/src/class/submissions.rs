@@ -11,7 +11,10 @@ use std::{
 use anyhow::{Context as _, bail};
 
 use super::roster::Roster;
-use crate::integrity::digest_of;
+use crate::{
+    integrity::digest_of,
+    submission::listing::{self, Entry, Limits},
+};
 
 /// One student's submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +81,9 @@ pub fn discover(
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
         .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
+            // A name that is not UTF-8 (a zip made on Windows) is still a
+            // student: shown with U+FFFD, graded from its real path.
+            let name = entry.file_name().to_string_lossy().into_owned();
             (!name.starts_with('.')).then(|| (name, entry.path()))
         })
         .filter(|(_, path)| not_this.is_none() || dunce::canonicalize(path).ok() != not_this)
@@ -115,10 +120,28 @@ pub fn discover(
 }
 
 /// A digest of everything a grading depends on: every file of the
-/// submission (build output aside) and `salt` (what grades it).
-pub fn digest(submission: &Submission, salt: u64) -> anyhow::Result<String> {
-    let digest = digest_of(&[submission.crates_root.as_path()], salt)?;
-    Ok(format!("{digest:016x}"))
+/// submission (build output aside) and `salt` (what grades it). The folder
+/// is the student's, so it is walked as [`listing`] walks it; one too large
+/// to walk whole gets a digest that matches no earlier one, so it is always
+/// graded again rather than skipped on a digest of part of it.
+pub fn digest(submission: &Submission, salt: u64) -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    let listing = listing::list(&submission.crates_root, Limits::SUBMISSION);
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (name, entry) in &listing.files {
+        name.hash(&mut hasher);
+        match entry {
+            Entry::Regular => listing.read(name).hash(&mut hasher),
+            Entry::PassedOver(reason) => reason.hash(&mut hasher),
+        }
+    }
+    let cut = listing.files.values().any(|entry| entry != &Entry::Regular)
+        || !listing.not_entered.is_empty();
+    if cut {
+        std::time::SystemTime::now().hash(&mut hasher);
+    }
+    salt.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
 }
 
 /// A digest of what grades: the suites, the harness, the course's crates

@@ -10,6 +10,11 @@
 //! `bonus_files`, and any other `.rs` file in the same `src/` folders, so
 //! that code split into modules still grades. Everything else the
 //! submission changed is listed as ignored, so the report can say so.
+//!
+//! A submission's folder is walked by [`listing`], which bounds the walk and
+//! never opens anything but a regular file.
+
+pub mod listing;
 
 use std::{
     collections::BTreeMap,
@@ -18,11 +23,8 @@ use std::{
 
 use anyhow::Context as _;
 
+use self::listing::{Entry, Limits};
 use crate::{manifest::Task, paths::write_if_changed};
-
-/// A student's source file larger than this is not taken: no task needs a
-/// fraction of it, and a huge file would only slow the build.
-const LARGEST_SOURCE_FILE: u64 = 1024 * 1024;
 
 /// What was taken of one task.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,23 +107,27 @@ fn take_task(
 
     // The course's files (a source file the student did not hand in stays
     // the course's: an untouched stub grades as not started)...
-    let course = files_under(&trusted_dir)?;
+    let course = listing::list(&trusted_dir, Limits::SUBMISSION);
     let mut wanted: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for relative in course.keys() {
+    for relative in course.files.keys() {
         wanted.insert(relative.clone(), read(&trusted_dir, relative)?);
     }
     // ...with the student's files in their place; the rest is listed.
-    for (relative, kind) in files_under(&submitted_dir)? {
-        let taken = is_students(&relative) && kind == FileKind::Small;
-        if taken {
-            wanted.insert(relative.clone(), read(&submitted_dir, &relative)?);
-        } else if kind != FileKind::Small
-            || course.get(&relative) != Some(&FileKind::Small)
-            || read(&submitted_dir, &relative)? != read(&trusted_dir, &relative)?
-        {
-            intake.ignored.push(relative);
+    let submitted = listing::list(&submitted_dir, Limits::SUBMISSION);
+    for (relative, entry) in &submitted.files {
+        let bytes = submitted.read(relative);
+        match (entry, bytes) {
+            (Entry::Regular, Some(bytes)) if is_students(relative) => {
+                wanted.insert(relative.clone(), bytes);
+            }
+            (Entry::Regular, Some(bytes)) if wanted.get(relative) == Some(&bytes) => {}
+            (Entry::PassedOver(reason), _) => {
+                intake.ignored.push(format!("{relative} ({reason})"));
+            }
+            _ => intake.ignored.push(relative.clone()),
         }
     }
+    intake.ignored.extend(submitted.not_entered.iter().cloned());
 
     for (relative, bytes) in &wanted {
         let path = copy_dir.join(relative);
@@ -132,7 +138,7 @@ fn take_task(
         write_if_changed(&path, bytes)?;
     }
     // A module file the student has since removed must go from the copy too.
-    for relative in files_under(&copy_dir)?.keys() {
+    for relative in listing::list(&copy_dir, Limits::SUBMISSION).files.keys() {
         if !wanted.contains_key(relative) {
             let path = copy_dir.join(relative);
             std::fs::remove_file(&path)
@@ -158,58 +164,6 @@ fn source_folders(task: &Task) -> Vec<String> {
     folders.sort();
     folders.dedup();
     folders
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FileKind {
-    /// A regular file a student could have written.
-    Small,
-    /// Too large to take, or not a regular file (a symbolic link could point
-    /// at the hidden suites).
-    Unusable,
-}
-
-/// Every file under `dir`, relative to it with `/` separators, except build
-/// output (`target/`) and hidden entries (`.git/`, editor files). Symbolic
-/// links are not followed.
-fn files_under(dir: &Path) -> anyhow::Result<BTreeMap<String, FileKind>> {
-    let mut files = BTreeMap::new();
-    if !dir.exists() {
-        return Ok(files);
-    }
-    let walk = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            entry.depth() == 0 || !(name.starts_with('.') || name == "target")
-        });
-    for entry in walk {
-        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let relative = entry
-            .path()
-            .strip_prefix(dir)
-            .expect("walkdir stays under its root");
-        let relative: Vec<String> = relative
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let small = entry.file_type().is_file()
-            && entry
-                .metadata()
-                .is_ok_and(|metadata| metadata.len() <= LARGEST_SOURCE_FILE);
-        let kind = if small {
-            FileKind::Small
-        } else {
-            FileKind::Unusable
-        };
-        files.insert(relative.join("/"), kind);
-    }
-    Ok(files)
 }
 
 fn read(dir: &Path, relative: &str) -> anyhow::Result<Vec<u8>> {
@@ -324,7 +278,7 @@ mod tests {
         .unwrap();
         let task = task("src/lib.rs", &[]);
         let intake = take(&[&task], &submitted, &trusted, &copies).unwrap();
-        assert_eq!(intake.tasks[0].ignored, ["src/lib.rs"]);
+        assert_eq!(intake.tasks[0].ignored, ["src/lib.rs (not a regular file)"]);
         assert_eq!(
             std::fs::read_to_string(copies.join("02-t/src/lib.rs")).unwrap(),
             "stub"
