@@ -342,11 +342,15 @@ fn test_table(page: &mut String, summary: &ClassSummary) {
     page.push_str("</table>\n");
 }
 
+/// Student text (a name, a message) as HTML text or an attribute value:
+/// markup escaped, control characters shown.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    crate::report::visible::plain(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\

@@ -204,9 +204,23 @@ impl ClassRecord {
             }
             row.push(student.status().to_owned());
             row.push(student.commit.clone().unwrap_or_default());
-            writer.write_record(&row)?;
+            writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))?;
         }
         Ok(String::from_utf8(writer.into_inner()?)?)
+    }
+}
+
+/// A cell a spreadsheet shows as text, never evaluates: one that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return (a folder named
+/// `=HYPERLINK(...)`) gets a leading `'`, as OWASP recommends for CSV
+/// injection; control characters are shown as escapes. Scores are never
+/// negative, so no number is changed.
+fn spreadsheet_safe(cell: &str) -> String {
+    let cell = crate::report::visible::plain(cell);
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.into_owned()
     }
 }
 

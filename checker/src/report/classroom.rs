@@ -11,6 +11,7 @@
 use base64::Engine as _;
 use serde::Serialize;
 
+use super::visible::plain;
 use crate::verdict::{Grade, TaskGrade, TestGrade, TestStatus};
 
 #[derive(Serialize)]
@@ -56,7 +57,10 @@ fn result(task: &TaskGrade, test: &TestGrade) -> TestResult {
         _ => "fail",
     };
     let message = (test.status != TestStatus::Passed)
-        .then(|| task.message_of(test).map(str::to_owned))
+        .then(|| {
+            task.message_of(test)
+                .map(|message| plain(message).into_owned())
+        })
         .flatten();
     let line_no = test
         .location

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::visible::plain;
 use crate::{
     manifest::Visibility,
     messages::Lang,
@@ -103,5 +104,5 @@ fn output(task: &TaskGrade, test: &TestGrade) -> String {
     if let Some(about) = &test.about {
         let _ = writeln!(out, "\n_{about}_");
     }
-    out
+    plain(&out).into_owned()
 }

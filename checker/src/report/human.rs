@@ -64,7 +64,8 @@ pub fn render(grade: &Grade, verbose: bool, lang: Lang) -> String {
     }
     out.push('\n');
     out.push_str(&closing(grade, text));
-    out
+    // Student text is all through the report: its controls are shown, not run.
+    super::visible::for_terminal(&out).into_owned()
 }
 
 /// After a re-grade in watch mode: the table, what went wrong in the
@@ -84,7 +85,8 @@ pub fn render_update(grade: &Grade, regraded: &[u32], lang: Lang) -> String {
     }
     out.push('\n');
     out.push_str(&closing(grade, text));
-    out
+    // Student text is all through the report: its controls are shown, not run.
+    super::visible::for_terminal(&out).into_owned()
 }
 
 /// What was graded: the folder, and whose work at which commit when known.

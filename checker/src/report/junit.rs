@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
+use super::visible::plain;
 use crate::verdict::{Grade, TaskGrade, TestGrade, TestStatus};
 
 pub fn render(grade: &Grade) -> String {
@@ -36,7 +37,7 @@ fn suite(grade: &Grade, task: &TaskGrade) -> TestSuite {
     suite.add_property(Property::new("file", task.file.as_str()));
     for (name, value) in [("student", &grade.student), ("commit", &grade.commit)] {
         if let Some(value) = value {
-            suite.add_property(Property::new(name, value.as_str()));
+            suite.add_property(Property::new(name, plain(value)));
         }
     }
     suite.add_test_cases(task.tests.iter().map(|test| case(task, test)));
@@ -54,7 +55,7 @@ fn case(task: &TaskGrade, test: &TestGrade) -> TestCase {
             let mut status = TestCaseStatus::non_success(kind);
             status.set_type(other.name());
             if let Some(message) = task.message_of(test) {
-                status.set_message(message);
+                status.set_message(plain(message));
             }
             if let Some(location) = &test.location {
                 status.set_description(format!("at {location}"));
@@ -69,7 +70,7 @@ fn case(task: &TaskGrade, test: &TestGrade) -> TestCase {
     case.add_property(Property::new("max_points", test.max_points.to_string()));
     case.add_property(Property::new("bonus", test.bonus.to_string()));
     if let Some(output) = &test.output {
-        case.set_system_out(output.as_str());
+        case.set_system_out(plain(output));
     }
     case
 }

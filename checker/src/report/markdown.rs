@@ -18,9 +18,9 @@ pub fn render(grade: &Grade, lang: Lang) -> String {
     let text = lang.text();
     let mut out = String::new();
     let _ = writeln!(out, "## {} — {}\n", grade.title, human::score(grade, text));
-    let mut origin = vec![format!("graded `{}`", grade.graded)];
+    let mut origin = vec![format!("graded {}", code_span(&grade.graded))];
     if let Some(student) = &grade.student {
-        origin.insert(0, format!("student **{}**", escape(student)));
+        origin.insert(0, format!("student {}", code_span(student)));
     }
     if let Some(commit) = &grade.commit {
         origin.push(format!("commit `{commit}`"));
@@ -56,7 +56,7 @@ pub fn render(grade: &Grade, lang: Lang) -> String {
     // The closing line without the terminal's styles.
     let closing = human::closing(grade, text);
     out.push_str(&anstream::adapter::strip_str(&closing).to_string());
-    out
+    super::visible::plain(&out).into_owned()
 }
 
 fn icon(status: TaskStatus) -> &'static str {
@@ -89,7 +89,7 @@ fn failures(out: &mut String, task: &TaskGrade) {
             "\n- Task {} ({}): {}",
             task.number,
             escape(&task.slug),
-            escape(&cut(first.unwrap_or_default()))
+            code_span(&cut(first.unwrap_or_default()))
         );
         return;
     }
@@ -121,7 +121,7 @@ fn failures(out: &mut String, task: &TaskGrade) {
             .filter(|_| test.status != TestStatus::NotCompiled)
         {
             let first = message.lines().next().unwrap_or_default();
-            let _ = write!(out, ": {}", escape(&cut(first)));
+            let _ = write!(out, ": {}", code_span(&cut(first)));
         }
         if let Some(about) = &test.about {
             let _ = write!(out, " _({})_", escape(about));
@@ -136,7 +136,30 @@ fn cut(text: &str) -> String {
     shortened(text, SHOWN_CHARS)
 }
 
-/// `text` safe in a table cell or a list item: no HTML, no cell breaks.
+/// Student text in a table cell or a list item, as an inline code span:
+/// Markdown makes no link, image, HTML or emphasis of what is inside one
+/// (GitHub does not even auto-link a URL there). The fence is one backtick
+/// longer than any run of them in the text, so the text cannot close it.
+fn code_span(text: &str) -> String {
+    let text = text.replace('\n', " ").replace('|', "\\|");
+    let longest_run = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest_run + 1);
+    // A space inside the fence, which Markdown strips, lets the text start
+    // or end with a backtick.
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Course text (a slug, a test's idea) safe in a table cell or a list item:
+/// no HTML, no cell breaks.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")

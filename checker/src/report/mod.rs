@@ -8,6 +8,7 @@ pub mod human;
 mod json;
 mod junit;
 mod markdown;
+pub mod visible;
 
 use clap::ValueEnum;
 
