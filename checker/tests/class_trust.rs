@@ -1,0 +1,180 @@
+//! A class is as strong as its weakest folder. One batch grades, beside
+//! honest classmates, a student whose bonus macro goes after the shared
+//! build (mtimes, compiled artifacts), and folders an instructor really
+//! gets: one nested thousands deep, a FIFO where a source file should be, a
+//! name that is not UTF-8, and a folder named as a spreadsheet formula whose
+//! code panics with terminal, Markdown and HTML injections. Each classmate
+//! keeps the score their own work earns, the odd folders are graded with
+//! what could not be read listed, and the student text reaches every report
+//! as text.
+
+#![cfg(target_os = "linux")]
+
+mod support;
+
+use std::{os::unix::ffi::OsStrExt as _, path::Path, process::Command};
+
+use checker::mutants::Base;
+use support::{copy_tree, hostile, one_grading_at_a_time, output_within_bound, tree};
+
+const FORMULA_FOLDER: &str = "=HYPERLINK(\"evil.example\",\"x\")";
+
+/// The class: (folder, expected score, expected bonus).
+const EXPECTED: [(&str, u64, u64); 7] = [
+    (FORMULA_FOLDER, 78, 15),
+    ("a-poisoner", 100, 10),
+    ("b-untouched", 0, 0),
+    ("c-honest", 100, 15),
+    ("d-deep", 100, 15),
+    ("e-fifo", 75, 15),
+    ("f-cp1251", 100, 15),
+];
+
+/// Lays out the class under `root`.
+fn class(root: &Path) {
+    let solved = tree("trust-solved", Base::Solutions, &[]);
+    let stubs = tree("trust-stubs", Base::PristineStubs, &[]);
+    let poison = hostile("02-timing-decorator", "poisons_the_build");
+    let poisoner = tree(
+        "trust-poisoner",
+        Base::Solutions,
+        &[("02-timing-decorator", &poison)],
+    );
+    let message = hostile("03-req", "hostile_message");
+    let injector = tree("trust-injector", Base::Solutions, &[("03-req", &message)]);
+    copy_tree(&injector.root, &root.join(FORMULA_FOLDER));
+    copy_tree(&poisoner.root, &root.join("a-poisoner"));
+    copy_tree(&stubs.root, &root.join("b-untouched"));
+    for honest in ["c-honest", "d-deep", "e-fifo", "f-cp1251"] {
+        copy_tree(&solved.root, &root.join(honest));
+    }
+
+    // 3,000 nested folders: deeper than a path may name, so made one step
+    // at a time, each from the one above.
+    let src =
+        std::ffi::CString::new(root.join("d-deep/03-req/src").as_os_str().as_bytes()).unwrap();
+    // SAFETY: valid NUL-terminated paths; each descriptor is closed once.
+    unsafe {
+        let mut folder = libc::open(src.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+        assert!(folder >= 0);
+        for _ in 0..3000 {
+            assert_eq!(libc::mkdirat(folder, c"d".as_ptr(), 0o755), 0);
+            let inner = libc::openat(folder, c"d".as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+            libc::close(folder);
+            assert!(inner >= 0);
+            folder = inner;
+        }
+        libc::close(folder);
+    }
+
+    // The solved task 1, swapped for a FIFO: reading it would block forever.
+    let lib = root.join("e-fifo/01-async-rewrite/src/lib.rs");
+    std::fs::remove_file(&lib).unwrap();
+    let path = std::ffi::CString::new(lib.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo has no other effect.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+
+    // "Привет.rs" as a Windows zip names it (CP1251), beside the solution.
+    let name = std::ffi::OsStr::from_bytes(b"\xcf\xf0\xe8\xe2\xe5\xf2.rs");
+    std::fs::write(root.join("f-cp1251/03-req/src").join(name), "// notes\n").unwrap();
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn no_submission_touches_another_stops_the_class_or_writes_into_its_reports() {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path().join("class");
+    class(&root);
+    let out = scratch.path().join("grades");
+
+    let _one = one_grading_at_a_time();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
+    command
+        .env("LC_ALL", "C")
+        .arg("batch")
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .args(["--quiet", "--format", "human", "--format", "json"])
+        .args(["--format", "markdown", "--format", "junit"]);
+    let output = output_within_bound(&mut command);
+    assert!(output.status.success(), "{output:?}");
+
+    let class = read_json(&out.join("class.json"));
+    let students = class["students"].as_array().unwrap();
+    let mut found: Vec<(String, u64, u64)> = students
+        .iter()
+        .map(|student| {
+            (
+                student["folder"].as_str().unwrap().to_owned(),
+                student["score"].as_u64().unwrap_or(u64::MAX),
+                student["bonus"].as_u64().unwrap_or(u64::MAX),
+            )
+        })
+        .collect();
+    found.sort();
+    let expected: Vec<(String, u64, u64)> = EXPECTED
+        .iter()
+        .map(|(folder, score, bonus)| (folder.to_string(), *score, *bonus))
+        .collect();
+    assert_eq!(found, expected, "{class:#}");
+
+    // Each student's folder of reports, by the folder they handed in.
+    let reports_of = |folder: &str| -> std::path::PathBuf {
+        let student = &students.iter().find(|s| s["folder"] == folder).unwrap()["student"];
+        std::fs::read_dir(out.join("students"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|dir| read_json(&dir.join("grade.json"))["student"] == *student)
+            .unwrap()
+    };
+    // What could not be read is listed in the student's own report.
+    let ignored = |folder: &str, task: &str| -> String {
+        let grade = read_json(&reports_of(folder).join("grade.json"));
+        support::task(&grade, task)["ignored_files"].to_string()
+    };
+    assert!(
+        ignored("d-deep", "03-req").contains("nested deeper than"),
+        "{}",
+        ignored("d-deep", "03-req")
+    );
+    assert!(ignored("e-fifo", "01-async-rewrite").contains("src/lib.rs (not a regular file)"));
+    assert!(ignored("f-cp1251", "03-req").contains("its name is not UTF-8"));
+
+    // The spreadsheet sees text, not a formula.
+    let csv = std::fs::read_to_string(out.join("class.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .all(|line| !line.starts_with('=') && !line.contains(",=")),
+        "{csv}"
+    );
+    assert!(csv.contains("'=HYPERLINK("), "{csv}");
+
+    // The injector's message, in each report: present, and inert.
+    let dir = reports_of(FORMULA_FOLDER);
+    for file in ["report.txt", "summary.md", "grade.xml"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert!(text.contains("INJECTED-MD"), "{file}: {text}");
+        assert!(
+            !text
+                .chars()
+                .any(|c| c == '\u{1b}' || c == '\r' || c == '\u{7}'),
+            "{file} carries a control character: {text:?}"
+        );
+    }
+    let markdown = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    for injected in ["INJECTED-MD", "INJECTED-IMG", "INJECTED-HTML"] {
+        let line = markdown
+            .lines()
+            .find(|line| line.contains(injected))
+            .unwrap();
+        let at = line.find(injected).unwrap();
+        assert!(
+            line[..at].contains('`') && line[at..].contains('`'),
+            "{injected} is not inside a code span: {line}"
+        );
+    }
+}
