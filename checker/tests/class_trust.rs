@@ -49,13 +49,18 @@ fn class(root: &Path) {
         copy_tree(&solved.root, &root.join(honest));
     }
 
-    // 3,000 nested folders: deeper than a path may name, so made one step
-    // at a time, each from the one above.
-    let src =
-        std::ffi::CString::new(root.join("d-deep/03-req/src").as_os_str().as_bytes()).unwrap();
+    nest_3000_folders(&root.join("d-deep/03-req/src"));
+    make_fifo(&root.join("e-fifo/01-async-rewrite/src/lib.rs"));
+    write_cp1251_name(&root.join("f-cp1251/03-req/src"));
+}
+
+/// 3,000 nested folders in `folder`: deeper than a path may name, so made
+/// one step at a time, each from the one above.
+fn nest_3000_folders(folder: &Path) {
+    let folder = std::ffi::CString::new(folder.as_os_str().as_bytes()).unwrap();
     // SAFETY: valid NUL-terminated paths; each descriptor is closed once.
     unsafe {
-        let mut folder = libc::open(src.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+        let mut folder = libc::open(folder.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
         assert!(folder >= 0);
         for _ in 0..3000 {
             assert_eq!(libc::mkdirat(folder, c"d".as_ptr(), 0o755), 0);
@@ -66,17 +71,20 @@ fn class(root: &Path) {
         }
         libc::close(folder);
     }
+}
 
-    // The solved task 1, swapped for a FIFO: reading it would block forever.
-    let lib = root.join("e-fifo/01-async-rewrite/src/lib.rs");
-    std::fs::remove_file(&lib).unwrap();
-    let path = std::ffi::CString::new(lib.as_os_str().as_bytes()).unwrap();
+/// `file` swapped for a FIFO: reading it would block forever.
+fn make_fifo(file: &Path) {
+    std::fs::remove_file(file).unwrap();
+    let path = std::ffi::CString::new(file.as_os_str().as_bytes()).unwrap();
     // SAFETY: a valid NUL-terminated path; mkfifo has no other effect.
     assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+}
 
-    // "Привет.rs" as a Windows zip names it (CP1251), beside the solution.
+/// "Привет.rs" as a Windows zip names it (CP1251), in `folder`.
+fn write_cp1251_name(folder: &Path) {
     let name = std::ffi::OsStr::from_bytes(b"\xcf\xf0\xe8\xe2\xe5\xf2.rs");
-    std::fs::write(root.join("f-cp1251/03-req/src").join(name), "// notes\n").unwrap();
+    std::fs::write(folder.join(name), "// notes\n").unwrap();
 }
 
 fn read_json(path: &Path) -> serde_json::Value {
@@ -177,4 +185,44 @@ fn no_submission_touches_another_stops_the_class_or_writes_into_its_reports() {
             "{injected} is not inside a code span: {line}"
         );
     }
+}
+
+/// A single grading of one folder with all three oddities says what the
+/// batch says: exit 0, a report, the odd files listed, the rest graded.
+#[test]
+fn a_single_grading_of_an_odd_folder_reports_it() {
+    let scratch = tempfile::tempdir().unwrap();
+    let submission = scratch.path().join("odd");
+    copy_tree(
+        &tree("trust-solved", Base::Solutions, &[]).root,
+        &submission,
+    );
+    nest_3000_folders(&submission.join("03-req/src"));
+    make_fifo(&submission.join("01-async-rewrite/src/lib.rs"));
+    write_cp1251_name(&submission.join("03-req/src"));
+
+    let _one = one_grading_at_a_time();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
+    command
+        .env("LC_ALL", "C")
+        .args(["--quiet", "--format", "json", "--task", "1", "--task", "3"])
+        .arg("--exercises")
+        .arg(&submission);
+    let output = output_within_bound(&mut command);
+    assert!(output.status.success(), "{output:?}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fifo = support::task(&report, "01-async-rewrite");
+    assert_eq!(fifo["status"], "not_started", "{fifo:#}");
+    assert!(
+        fifo["ignored_files"]
+            .to_string()
+            .contains("not a regular file")
+    );
+    let req = support::task(&report, "03-req");
+    assert_eq!(req["points"], 25, "{req:#}");
+    let ignored = req["ignored_files"].to_string();
+    assert!(
+        ignored.contains("nested deeper than") && ignored.contains("not UTF-8"),
+        "{ignored}"
+    );
 }

@@ -19,11 +19,16 @@
 //! 3. **The suites**: each recorded suite unit is compiled against the
 //!    sealed artifacts. No student code runs in it (macros are expanded in
 //!    step 2), and it writes where step 2 could not.
+//!
+//! A task whose inputs have not changed since its last build, proven by
+//! content, is not compiled again ([`reuse`]): a student's re-grade after
+//! editing one task compiles that task.
 
 mod cargo;
 mod expansion;
 mod plan;
 pub mod recorder;
+mod reuse;
 mod rustc;
 mod workspace;
 
@@ -217,6 +222,8 @@ struct TaskFolders {
     probe_out: PathBuf,
     /// The suite binaries.
     suites: PathBuf,
+    /// What the last build was made from ([`reuse`]).
+    stamp: PathBuf,
 }
 
 impl TaskFolders {
@@ -228,6 +235,7 @@ impl TaskFolders {
             probe_expanded: dir.join("probe-expanded"),
             probe_out: dir.join("probe-out"),
             suites: dir.join("suites"),
+            stamp: dir.join("stamp.json"),
         }
     }
 
@@ -281,8 +289,35 @@ impl TaskCompiler<'_> {
                 ..TaskBuild::default()
             });
         }
-        self.folders.prepare(self.fresh)?;
         let suite_dir = self.task.suite_dir(self.manifest);
+        let stamp_file = self.folders.stamp.clone();
+        let inputs = if self.fresh || !self.sandbox.protections.build {
+            None
+        } else {
+            Some(reuse::inputs(
+                self.plan.digest,
+                self.task.number,
+                &[&self.graded, &suite_dir],
+            )?)
+        };
+        if let Some(built) = inputs
+            .as_deref()
+            .and_then(|inputs| reuse::reusable(&stamp_file, inputs))
+        {
+            return Ok(built);
+        }
+        reuse::forget(&stamp_file);
+        let built = self.compile_anew(&suite_dir)?;
+        if let Some(inputs) = &inputs {
+            reuse::remember(&stamp_file, inputs, &built);
+        }
+        Ok(built)
+    }
+
+    /// Compiles the task's crates, probe and suites.
+    fn compile_anew(&self, suite_dir: &Path) -> anyhow::Result<TaskBuild> {
+        self.folders.prepare(self.fresh)?;
+        let suite_dir = suite_dir.to_path_buf();
         let probe_dir = suite_dir.join(PROBE_DIR);
         if self.units.probe.is_some() {
             copy_sources(&probe_dir, &self.folders.probe_source)?;

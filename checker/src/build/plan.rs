@@ -44,6 +44,10 @@ pub struct Plan {
     pub native: Vec<PathBuf>,
     /// Per task number: its units, or why the course's build of it failed.
     pub tasks: BTreeMap<u32, Result<TaskUnits, String>>,
+    /// The digest of everything the plan was made from (its folder's name):
+    /// a task's build can be reused only under the same plan.
+    #[serde(skip)]
+    pub digest: u64,
 }
 
 /// How one task's crates, probe and suites are compiled.
@@ -159,7 +163,7 @@ fn plan_layouts(
         .and_then(|bytes| serde_json::from_slice::<Plan>(&bytes).ok())
         .filter(Plan::is_whole)
     {
-        return Ok(plan);
+        return Ok(Plan { digest, ..plan });
     }
 
     for (relative, bytes) in &files {
@@ -184,6 +188,7 @@ fn plan_layouts(
         deps: paths.grading.join("deps"),
         native: Vec::new(),
         tasks: BTreeMap::new(),
+        digest,
     };
     link_dependencies(&outcome.artifacts, &plan.deps)?;
     let mut unexplained = Vec::new();

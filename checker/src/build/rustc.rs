@@ -404,6 +404,7 @@ mod tests {
             deps: "/g/deps".into(),
             native: Vec::new(),
             tasks: BTreeMap::new(),
+            digest: 0,
         }
     }
 
