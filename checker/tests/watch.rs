@@ -120,9 +120,17 @@ fn quit(Watch(child): &mut Watch, lines: &mpsc::Receiver<String>) {
     }
 }
 
-/// The reference solution of task 3, to "solve" it with.
-fn req_solution() -> String {
-    std::fs::read_to_string(repo().join("solutions/03-req/src/lib.rs")).unwrap()
+/// Saves the reference solution of task 3 into `tree`, as editors that
+/// write a new file and rename it over the old one do: the watcher never
+/// sees the file half-written. (Written in place, a busy machine could
+/// show it the emptied file first and the solution in a second event, a
+/// second re-grade the test would take for one made without a save.)
+fn save_req_solution(tree: &Path) {
+    let solution = std::fs::read_to_string(repo().join("solutions/03-req/src/lib.rs")).unwrap();
+    let file = tree.join("03-req/src/lib.rs");
+    let saving = tree.join("03-req/src/lib.rs.saving");
+    std::fs::write(&saving, solution).unwrap();
+    std::fs::rename(&saving, &file).unwrap();
 }
 
 /// A save made while the first grading runs — the long one — is graded as
@@ -140,7 +148,7 @@ fn watch_grades_a_save_made_during_its_first_grading() {
     let (mut child, stdout, stderr) = start_watch(&tree.root, &["--test-timeout", "3"]);
     // Cargo says it finished building: the tests are running now.
     read_until(&stderr, "Finished");
-    std::fs::write(tree.root.join("03-req/src/lib.rs"), req_solution()).unwrap();
+    save_req_solution(&tree.root);
     let seen = read_until(&stdout, "watching");
     assert!(
         seen.contains(" 3  req               0/13     0/25  not started"),
@@ -179,7 +187,7 @@ fn watch_once(name: &str, extra_args: &[&str]) {
     );
 
     // The student solves task 3 and saves.
-    std::fs::write(tree.root.join("03-req/src/lib.rs"), req_solution()).unwrap();
+    save_req_solution(&tree.root);
     let regraded = answer(&lines, "next:");
     assert!(
         regraded.contains("03-req/src/lib.rs changed: grading task 3"),
