@@ -249,7 +249,7 @@ fn the_gradescope_bundle_grades_a_submission_where_gradescope_puts_it() {
     assert_eq!(not_send["visibility"], "after_published");
     let summary = results["output"].as_str().unwrap();
     assert!(
-        summary.contains("student **alice@example.edu**"),
+        summary.contains("student `alice@example.edu`"),
         "{summary}"
     );
 }
@@ -349,7 +349,7 @@ fn the_trusted_grading_script_grades_a_student_repository_into_every_format() {
     let xml = std::fs::read_to_string(out.join("grade.xml")).unwrap();
     quick_junit::Report::deserialize_from_str(&xml).unwrap();
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
-    assert!(summary.contains("student **bob**"), "{summary}");
+    assert!(summary.contains("student `bob`"), "{summary}");
     let results: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(results["score"], 100);

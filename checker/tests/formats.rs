@@ -163,7 +163,7 @@ fn classroom(text: &str, report: &serde_json::Value, earned: u64, tests_total: u
 
 fn markdown(text: &str) {
     assert!(text.starts_with("## async-exercises — "), "{text}");
-    assert!(text.contains("student **alice**"), "{text}");
+    assert!(text.contains("student `alice`"), "{text}");
     assert!(text.contains(&format!("commit `{COMMIT}`")), "{text}");
     assert!(
         text.contains("| 1 async-rewrite | ⚠️ failing | 10/25 | 5/7 |"),
@@ -209,7 +209,7 @@ fn an_output_without_a_format_takes_the_format_option() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("## async-exercises"), "{text}");
     assert!(
-        !text.contains("student **"),
+        !text.contains("student `"),
         "no --student, no student: {text}"
     );
 }
