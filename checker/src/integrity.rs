@@ -24,11 +24,16 @@ pub struct Snapshot {
 /// output aside) and of `extra`: what a cache of gradings keys on. It may
 /// change with the Rust release, which costs a cache miss, nothing more.
 pub fn digest_of(folders: &[&Path], extra: impl std::hash::Hash) -> anyhow::Result<u64> {
+    Ok(hash_of((&Snapshot::take(folders)?, extra)))
+}
+
+/// One hash of `value`, for every digest and fingerprint the checker keeps
+/// (stable within a Rust release, which is all a cache needs).
+pub fn hash_of(value: impl std::hash::Hash) -> u64 {
     use std::hash::Hasher as _;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&Snapshot::take(folders)?, &mut hasher);
-    extra.hash(&mut hasher);
-    Ok(hasher.finish())
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Snapshot {

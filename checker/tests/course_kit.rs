@@ -248,10 +248,7 @@ fn the_gradescope_bundle_grades_a_submission_where_gradescope_puts_it() {
         .unwrap();
     assert_eq!(not_send["visibility"], "after_published");
     let summary = results["output"].as_str().unwrap();
-    assert!(
-        summary.contains("student `alice@example.edu`"),
-        "{summary}"
-    );
+    assert!(summary.contains("student `alice@example.edu`"), "{summary}");
 }
 
 /// An instructor's own suites grade nobody until every test passes on the

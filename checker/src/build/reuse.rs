@@ -99,11 +99,9 @@ pub fn forget(stamp_file: &Path) {
 }
 
 fn content_of(path: &Path) -> Option<String> {
-    use std::hash::{Hash as _, Hasher as _};
     let bytes = std::fs::read(path).ok()?;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    Some(format!("{:016x}-{}", hasher.finish(), bytes.len()))
+    let hash = crate::integrity::hash_of(&bytes);
+    Some(format!("{hash:016x}-{}", bytes.len()))
 }
 
 #[cfg(test)]

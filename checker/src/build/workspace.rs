@@ -429,14 +429,12 @@ fn generated(table: &Table) -> anyhow::Result<Vec<u8>> {
 /// A folder name for the things that grade the crates under `crates_root`:
 /// readable, and distinct for distinct folders.
 pub fn label_for(crates_root: &Path) -> String {
-    use std::hash::{Hash as _, Hasher as _};
     let name = crates_root
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| "root".into());
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    crates_root.hash(&mut hasher);
-    format!("{name}-{:08x}", hasher.finish() as u32)
+    let hash = crate::integrity::hash_of(crates_root);
+    format!("{name}-{:08x}", hash as u32)
 }
 
 #[cfg(test)]

@@ -209,11 +209,8 @@ fn changed_tasks<'t>(
 /// if it is gone or unreadable). Source files are small; reading them is
 /// cheap next to a re-grade.
 fn fingerprint(path: &Path) -> Option<(usize, u64)> {
-    use std::hash::{Hash as _, Hasher as _};
     let bytes = std::fs::read(path).ok()?;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    Some((bytes.len(), hasher.finish()))
+    Some((bytes.len(), checker::integrity::hash_of(&bytes)))
 }
 
 /// The fingerprint of every file under `root`, build output aside.

@@ -42,7 +42,7 @@ impl Limits {
 }
 
 /// One file of the listing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Entry {
     /// A regular file within the limits, which [`Listing::read`] reads.
     Regular,
