@@ -107,7 +107,8 @@ fn no_submission_touches_another_stops_the_class_or_writes_into_its_reports() {
         .arg("--out")
         .arg(&out)
         .args(["--quiet", "--format", "human", "--format", "json"])
-        .args(["--format", "markdown", "--format", "junit"]);
+        .args(["--format", "markdown", "--format", "junit"])
+        .args(["--format", "gradescope", "--format", "classroom"]);
     let output = output_within_bound(&mut command);
     assert!(output.status.success(), "{output:?}");
 
@@ -163,8 +164,28 @@ fn no_submission_touches_another_stops_the_class_or_writes_into_its_reports() {
 
     // The injector's message, in each report: present, and inert.
     let dir = reports_of(FORMULA_FOLDER);
-    for file in ["report.txt", "summary.md", "grade.xml"] {
-        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    // Gradescope's and Classroom's JSON escape a control character; what
+    // they show is the decoded text, so that is what is checked.
+    let decoded = |json: &str| -> String {
+        let mut strings = Vec::new();
+        collect_strings(&serde_json::from_str(json).unwrap(), &mut strings);
+        strings.join("\n")
+    };
+    let gradescope = decoded(&std::fs::read_to_string(dir.join("results.json")).unwrap());
+    let classroom = {
+        use base64::Engine as _;
+        let encoded = std::fs::read_to_string(dir.join("classroom.b64")).unwrap();
+        let json = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .unwrap();
+        decoded(&String::from_utf8(json).unwrap())
+    };
+    let shown: Vec<(&str, String)> = ["report.txt", "summary.md", "grade.xml"]
+        .into_iter()
+        .map(|file| (file, std::fs::read_to_string(dir.join(file)).unwrap()))
+        .chain([("results.json", gradescope), ("classroom.b64", classroom)])
+        .collect();
+    for (file, text) in shown {
         assert!(text.contains("INJECTED-MD"), "{file}: {text}");
         assert!(
             !text
@@ -184,6 +205,34 @@ fn no_submission_touches_another_stops_the_class_or_writes_into_its_reports() {
             line[..at].contains('`') && line[at..].contains('`'),
             "{injected} is not inside a code span: {line}"
         );
+    }
+    // The class report (HTML) shows the formula folder's name as text.
+    let page = scratch.path().join("report.html");
+    let mut report = Command::new(env!("CARGO_BIN_EXE_checker"));
+    report
+        .arg("class-report")
+        .arg(out.join("class.json"))
+        .arg("--out")
+        .arg(&page);
+    assert!(output_within_bound(&mut report).status.success());
+    let page = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        page.contains("=HYPERLINK(&quot;evil.example&quot;"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>INJECTED-HTML"), "{page}");
+    assert!(!page.contains('\u{1b}'), "{page}");
+}
+
+/// Every string in a JSON document.
+fn collect_strings(value: &serde_json::Value, into: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) => into.push(text.clone()),
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|item| collect_strings(item, into))
+        }
+        serde_json::Value::Object(map) => map.values().for_each(|item| collect_strings(item, into)),
+        _ => {}
     }
 }
 
