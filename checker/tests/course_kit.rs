@@ -206,6 +206,20 @@ fn the_gradescope_bundle_grades_a_submission_where_gradescope_puts_it() {
         &[("01-async-rewrite", &sequential)],
     );
     support::copy_tree(&tree.root, &root.join("submission/exercises"));
+    // What real uploads carry beside the code: a name a Windows zip wrote
+    // in CP1251, a FIFO, folders nested past the walk's limit. They are
+    // listed, never read; the grade is the code's.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let src = root.join("submission/exercises/03-req/src");
+        let name = std::ffi::OsStr::from_bytes(b"\xcf\xf0\xe8\xe2\xe5\xf2.rs");
+        std::fs::write(src.join(name), "// notes\n").unwrap();
+        std::fs::create_dir_all(src.join("d/".repeat(40))).unwrap();
+        let fifo = std::ffi::CString::new(src.join("pipe.rs").as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo has no other effect.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    }
     std::fs::write(
         root.join("submission_metadata.json"),
         r#"{"users": [{"email": "alice@example.edu", "name": "Alice"}]}"#,
