@@ -112,6 +112,17 @@ fn no_submission_touches_another_stops_the_class_or_writes_into_its_reports() {
     let output = output_within_bound(&mut command);
     assert!(output.status.success(), "{output:?}");
 
+    // Where builds cannot be confined (no Landlock), a macro reaches the
+    // shared build: the report says so, and there is nothing to hold here.
+    let any_grade = std::fs::read_dir(out.join("students"))
+        .unwrap()
+        .map(|entry| read_json(&entry.unwrap().path().join("grade.json")))
+        .next()
+        .unwrap();
+    if any_grade["sandbox"]["build"] != true {
+        eprintln!("note: builds cannot be confined here; the class-trust checks are skipped");
+        return;
+    }
     let class = read_json(&out.join("class.json"));
     let students = class["students"].as_array().unwrap();
     let mut found: Vec<(String, u64, u64)> = students
