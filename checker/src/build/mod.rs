@@ -118,6 +118,24 @@ pub struct TaskBuild {
     pub binaries: Vec<SuiteBinary>,
     /// The compiler's first error in this task's crate, probe or suites.
     pub compile_error: Option<String>,
+    /// The tests decided by compiling alone: code the student's macro must
+    /// refuse ([`REFUSED_DIR`]).
+    pub refusals: Vec<Refusal>,
+}
+
+/// The folder of the probe holding code the student's macro must refuse
+/// with a compile error: one `<test name>.rs` per compile-fail test.
+pub const REFUSED_DIR: &str = "refused";
+
+/// How one compile-fail test went: the student's macro expanded a file it
+/// must refuse.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Refusal {
+    /// The test, named by its file.
+    pub test: String,
+    /// Why it failed, in English and Russian; `None` when the macro refused
+    /// the code as it should.
+    pub failure: Option<(String, String)>,
 }
 
 /// One compiled suite file.
@@ -220,6 +238,8 @@ struct TaskFolders {
     /// checker, and where it is compiled.
     probe_expanded: PathBuf,
     probe_out: PathBuf,
+    /// Where each compile-fail file of the probe is expanded.
+    refusals: PathBuf,
     /// The suite binaries.
     suites: PathBuf,
     /// What the last build was made from ([`reuse`]).
@@ -234,6 +254,7 @@ impl TaskFolders {
             probe_source: dir.join("probe-src"),
             probe_expanded: dir.join("probe-expanded"),
             probe_out: dir.join("probe-out"),
+            refusals: dir.join("refused"),
             suites: dir.join("suites"),
             stamp: dir.join("stamp.json"),
         }
@@ -368,6 +389,7 @@ impl TaskCompiler<'_> {
 
         let mut compile_error = None;
         let mut probe_failed = false;
+        let mut refusals = Vec::new();
         if let Some(unit) = &self.units.probe {
             let probe = self
                 .slots
@@ -379,6 +401,7 @@ impl TaskCompiler<'_> {
                     probe_failed = true;
                 }
             }
+            refusals = self.check_refusals(unit, &student_files)?;
         }
 
         let mut binaries = Vec::new();
@@ -422,7 +445,86 @@ impl TaskCompiler<'_> {
         Ok(TaskBuild {
             binaries,
             compile_error,
+            refusals,
         })
+    }
+
+    /// The compile-fail tests: each file of the probe's [`REFUSED_DIR`] is
+    /// expanded with the student's macros, in the sandbox like the probe,
+    /// and must fail with an error of the macro's own making. Nothing is
+    /// linked or run: the compiler's answer is the verdict.
+    fn check_refusals(
+        &self,
+        unit: &plan::Unit,
+        student_files: &HashMap<String, PathBuf>,
+    ) -> anyhow::Result<Vec<Refusal>> {
+        let refused = self.folders.probe_source.join(REFUSED_DIR);
+        let Ok(entries) = std::fs::read_dir(&refused) else {
+            return Ok(Vec::new());
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+            .collect();
+        files.sort();
+        let probe_dir = self.task.suite_dir(self.manifest).join(PROBE_DIR);
+        let mut refusals = Vec::new();
+        for file in files {
+            let Some(test) = file.file_stem().and_then(|stem| stem.to_str()) else {
+                continue;
+            };
+            let source = self.folders.refusals.join(test);
+            remove_dir_if_there(&source)?;
+            std::fs::create_dir_all(&source)
+                .with_context(|| format!("cannot create {}", source.display()))?;
+            std::fs::copy(&file, source.join("lib.rs"))
+                .with_context(|| format!("cannot copy {}", file.display()))?;
+            let moved = [
+                (self.units.crate_dir.clone(), self.graded.clone()),
+                (probe_dir.clone(), source.clone()),
+            ];
+            let expanding = Compilation {
+                plan: self.plan,
+                unit,
+                moved: &moved,
+                out_dir: &self.folders.out,
+                incremental: None,
+                student_files,
+                sealed: &self.folders.sealed,
+                student: true,
+                readable: vec![self.graded.clone(), source.clone()],
+                mode: Mode::Expand,
+            };
+            let shown = crate::paths::display(&file, &self.folders.probe_source);
+            let failure = match self.slots.run(|| expanding.run(self.sandbox))? {
+                Compiled::Done { .. } => Some((
+                    format!(
+                        "your macro accepted the code in {shown}, which it must refuse with a \
+                         compile error that says why (syn::Error::new_spanned(..).to_compile_error())"
+                    ),
+                    format!(
+                        "ваш макрос принял код из {shown}, а должен отказать ошибкой компиляции \
+                         с объяснением (syn::Error::new_spanned(..).to_compile_error())"
+                    ),
+                )),
+                Compiled::Failed(error) if error.contains("panicked") => Some((
+                    format!(
+                        "your macro panicked on the code in {shown} instead of refusing it with \
+                         a compile error (return syn::Error::..to_compile_error(), do not panic):\n{error}"
+                    ),
+                    format!(
+                        "ваш макрос запаниковал на коде из {shown}, а должен был отказать ошибкой \
+                         компиляции (верните syn::Error::..to_compile_error(), не паникуйте):\n{error}"
+                    ),
+                )),
+                Compiled::Failed(_) => None,
+            };
+            refusals.push(Refusal {
+                test: test.to_owned(),
+                failure,
+            });
+        }
+        Ok(refusals)
     }
 
     /// Whether the suite file `name` uses the probe.

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{SuiteBinary, TaskBuild};
+use super::{Refusal, SuiteBinary, TaskBuild};
 
 /// What a task's build was made from, and what it made.
 #[derive(Debug, Serialize, Deserialize)]
@@ -27,6 +27,8 @@ struct Stamp {
     inputs: String,
     binaries: Vec<StampedBinary>,
     compile_error: Option<String>,
+    #[serde(default)]
+    refusals: Vec<Refusal>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -63,6 +65,7 @@ pub fn reusable(stamp_file: &Path, inputs: &str) -> Option<TaskBuild> {
     Some(TaskBuild {
         binaries,
         compile_error: stamp.compile_error,
+        refusals: stamp.refusals,
     })
 }
 
@@ -87,6 +90,7 @@ pub fn remember(stamp_file: &Path, inputs: &str, build: &TaskBuild) {
         inputs: inputs.to_owned(),
         binaries,
         compile_error: build.compile_error.clone(),
+        refusals: build.refusals.clone(),
     };
     if let Ok(bytes) = serde_json::to_vec(&stamp) {
         let _ = crate::paths::write_atomically(stamp_file, &bytes);
@@ -120,6 +124,7 @@ mod tests {
                 path: binary.clone(),
             }],
             compile_error: None,
+            refusals: Vec::new(),
         };
         remember(&stamp, "inputs-1", &build);
         assert!(reusable(&stamp, "inputs-1").is_some());

@@ -116,16 +116,27 @@ pub fn run(
                     timeout: manifest.test_timeout(spec),
                 }),
                 None => {
-                    let outcome = match (&build.compile_error, &unavailable) {
-                        (Some(error), _) => TestOutcome::NotCompiled {
+                    let refusal = build.refusals.iter().find(|r| r.test == spec.name);
+                    let outcome = match (refusal, &build.compile_error, &unavailable) {
+                        // Decided by the compiler alone: a compile-fail test.
+                        (Some(refusal), _, _) => match &refusal.failure {
+                            None => TestOutcome::Passed,
+                            Some((message, message_ru)) => TestOutcome::Failed {
+                                message: message.clone(),
+                                message_ru: Some(message_ru.clone()),
+                                location: None,
+                                unimplemented: false,
+                            },
+                        },
+                        (None, Some(error), _) => TestOutcome::NotCompiled {
                             error: error.clone(),
                         },
                         // Its suite binary died before it could even list
                         // its tests (student code run at load time, say).
-                        (None, Some(ending)) => TestOutcome::Crashed {
+                        (None, None, Some(ending)) => TestOutcome::Crashed {
                             ending: ending.clone(),
                         },
-                        (None, None) => bail!(
+                        (None, None, None) => bail!(
                             "{}: task {} lists the test `{}`, but no suite file in {} declares it",
                             crate::manifest::FILE_NAME,
                             task.number,
@@ -470,6 +481,7 @@ esac
                 about: None,
                 bonus: false,
                 visibility: Default::default(),
+                checks: Vec::new(),
                 timeout_secs: (*name == "hangs").then_some(1),
             })
             .collect();
@@ -527,6 +539,7 @@ esac
         let build = TaskBuild {
             binaries: vec![suite],
             compile_error: None,
+            refusals: Vec::new(),
         };
         let outcomes = run_fake(&manifest, build).unwrap();
         assert_eq!(outcomes[0], TestOutcome::Passed);
@@ -552,6 +565,7 @@ esac
         let build = |suite: &crate::build::SuiteBinary| TaskBuild {
             binaries: vec![suite.clone()],
             compile_error: None,
+            refusals: Vec::new(),
         };
         let error = run_fake(&manifest_of(&["good", "bad", "missing"]), build(&suite))
             .unwrap_err()
@@ -576,6 +590,7 @@ esac
         let not_built = TaskBuild {
             binaries: Vec::new(),
             compile_error: Some("error: broken".into()),
+            refusals: Vec::new(),
         };
         let outcomes = run_fake(&manifest, not_built).unwrap();
         assert!(outcomes.iter().all(|outcome| matches!(
@@ -594,6 +609,7 @@ esac
                 path: dies,
             }],
             compile_error: None,
+            refusals: Vec::new(),
         };
         let outcomes = run_fake(&manifest, dying).unwrap();
         assert!(
