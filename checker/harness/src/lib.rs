@@ -19,6 +19,7 @@
 //! tests and prints a summary, which is how a suite author tries a suite out.
 
 mod protocol_mode;
+pub mod raw_server;
 mod standalone;
 mod test_body;
 pub mod tools;

@@ -43,6 +43,45 @@ pub fn refused_url() -> String {
     format!("http://127.0.0.1:{port}/")
 }
 
+/// The CPU time this process has used so far, user and system, all its
+/// threads: what a busy loop spends and a sleeping wait does not.
+#[cfg(unix)]
+pub fn cpu_time() -> Duration {
+    // SAFETY: an all-zero `rusage` is a valid value of the plain C struct,
+    // and getrusage only writes into the one we own.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer cannot fail.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let of = |time: libc::timeval| {
+        Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
+    };
+    of(usage.ru_utime) + of(usage.ru_stime)
+}
+
+/// Polls every future of `futures` together, in one task, until all are
+/// done; their outputs in order. What `futures::future::join_all` does, for
+/// suites that do not depend on `futures`, and for futures that are not
+/// `Send` (nothing is spawned).
+pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(move |cx| {
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none()
+                && let std::task::Poll::Ready(value) = future.as_mut().poll(cx)
+            {
+                *output = Some(value);
+            }
+        }
+        if outputs.iter().all(Option::is_some) {
+            std::task::Poll::Ready(outputs.iter_mut().filter_map(Option::take).collect())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}
+
 /// `duration` in seconds, for messages.
 pub fn secs(duration: Duration) -> f64 {
     duration.as_secs_f64()
