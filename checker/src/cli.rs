@@ -376,6 +376,11 @@ pub struct VerifyArgs {
     #[arg(long = "task", value_name = "N")]
     pub tasks: Vec<u32>,
 
+    /// Only trace each statement's requirements ([R1], ... in the task's
+    /// README) to the tests that check them; grade nothing.
+    #[arg(long)]
+    pub trace: bool,
+
     #[command(flatten)]
     pub run: RunArgs,
 }

@@ -23,6 +23,7 @@ pub mod report;
 pub mod run;
 pub mod sandbox;
 pub mod state;
+pub mod statement;
 pub mod submission;
 pub mod verdict;
 pub mod verify;

@@ -161,6 +161,10 @@ pub struct TestSpec {
     /// Who sees it: only `visible` tests ship in the student edition.
     #[serde(default)]
     pub visibility: Visibility,
+    /// The statement's requirements (`R1`, `R2`, ...: tags in the task's
+    /// README) this test holds; `checker verify` traces them.
+    #[serde(default)]
+    pub checks: Vec<String>,
 }
 
 impl Task {

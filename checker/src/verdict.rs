@@ -565,6 +565,7 @@ mod tests {
             about: None,
             bonus: false,
             visibility: Default::default(),
+            checks: Vec::new(),
         }
     }
 
@@ -754,6 +755,7 @@ mod tests {
             about: None,
             bonus,
             visibility: Default::default(),
+            checks: Vec::new(),
         };
         let task = task_seven(vec![
             spec("one", 1, false),
@@ -776,6 +778,7 @@ mod tests {
             about: None,
             bonus: false,
             visibility: Default::default(),
+            checks: Vec::new(),
         };
         let mut warm_up = task_seven(vec![spec("one", 1), spec("two", 2)]);
         warm_up.bonus = true;

@@ -6,6 +6,10 @@
 //! rounds — the n-th mutant of every task in one tree — and a task with no
 //! mutant in a round carries the solution, which must keep full points: that
 //! also shows one task's mistake never costs another.
+//!
+//! Before any of that, the statements are traced to the tests
+//! ([`statement`]): a requirement no test holds, or a test that names no
+//! requirement, is a problem too.
 
 use std::fmt::Write as _;
 
@@ -13,6 +17,7 @@ use crate::{
     grading::Grader,
     manifest::Task,
     mutants::{self, Base, Kind, Named, Tree},
+    statement::{self, Trace},
     verdict::{Grade, TaskGrade, TestStatus},
 };
 
@@ -48,8 +53,31 @@ pub struct TaskTable {
 /// Everything `verify` found.
 #[derive(Debug, Clone)]
 pub struct Verification {
+    /// Each task's statement traced to its tests.
+    pub traces: Vec<Trace>,
     pub tables: Vec<TaskTable>,
     pub problems: Vec<String>,
+}
+
+/// Traces the statements of `tasks` to their tests.
+pub fn traces(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Vec<Trace>> {
+    tasks
+        .iter()
+        .map(|task| statement::trace(&grader.paths.repo, task))
+        .collect()
+}
+
+/// The traces' problems, each naming its task.
+pub fn trace_problems(traces: &[Trace]) -> Vec<String> {
+    traces
+        .iter()
+        .flat_map(|trace| {
+            trace
+                .problems
+                .iter()
+                .map(move |problem| format!("task {} statement: {problem}", trace.number))
+        })
+        .collect()
 }
 
 /// Grades the solutions and the pristine stubs of `tasks`: the tables'
@@ -118,7 +146,8 @@ fn problems_of(tables: &[TaskTable]) -> Vec<String> {
 pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> {
     let repo = &grader.paths.repo;
     let trees = grader.paths.grading.join("trees");
-    let mut problems = Vec::new();
+    let traces = traces(grader, tasks)?;
+    let mut problems = trace_problems(&traces);
     let mut tables = solution_and_stub_tables(grader, tasks)?;
 
     let mutants: Vec<Vec<Named>> = tasks
@@ -179,7 +208,11 @@ pub fn verify(grader: &Grader, tasks: &[&Task]) -> anyhow::Result<Verification> 
     }
 
     problems.extend(problems_of(&tables));
-    Ok(Verification { tables, problems })
+    Ok(Verification {
+        traces,
+        tables,
+        problems,
+    })
 }
 
 fn task_grade<'g>(grade: &'g Grade, task: &Task) -> &'g TaskGrade {
@@ -259,7 +292,10 @@ fn cell_is_wrong(table: &TaskTable, column: &Column, index: usize) -> bool {
 
 /// The tables and the verdict, as text.
 pub fn render(verification: &Verification) -> String {
-    let mut out = String::new();
+    let mut out = statement::render(&verification.traces);
+    if !out.is_empty() {
+        out.push('\n');
+    }
     for table in &verification.tables {
         let name_width = table.tests.iter().map(String::len).max().unwrap_or(4);
         let _ = writeln!(out, "task {} ({})", table.number, table.slug);
@@ -304,9 +340,14 @@ pub fn render(verification: &Verification) -> String {
             .iter()
             .map(|table| table.columns.len() - 2)
             .sum();
+        let requirements: usize = verification
+            .traces
+            .iter()
+            .map(|trace| trace.requirements.len())
+            .sum();
         let _ = writeln!(
             out,
-            "verify: ok — {tests} tests pass on the solutions and fail on the stubs; {mutants} mutants are judged right"
+            "verify: ok — {requirements} requirements each held by a test; {tests} tests pass on the solutions and fail on the stubs; {mutants} mutants are judged right"
         );
     } else {
         let _ = writeln!(out, "verify: {} problems", verification.problems.len());
@@ -398,6 +439,7 @@ mod tests {
             column_of("m3", Expect::Fails(Vec::new()), [Failed; 3]),
         ];
         let ok = Verification {
+            traces: Vec::new(),
             tables: vec![table.clone()],
             problems: Vec::new(),
         };
@@ -410,7 +452,7 @@ mod tests {
         assert!(!text.contains('!'), "{text}");
         assert!(
             text.ends_with(
-                "verify: ok — 3 tests pass on the solutions and fail on the stubs; 3 mutants are judged right\n"
+                "verify: ok — 0 requirements each held by a test; 3 tests pass on the solutions and fail on the stubs; 3 mutants are judged right\n"
             ),
             "{text}"
         );
@@ -418,6 +460,7 @@ mod tests {
         table.columns[1].statuses[1] = Passed;
         let problems = column_problems(&table, &table.columns[1]);
         let wrong = Verification {
+            traces: Vec::new(),
             tables: vec![table],
             problems,
         };

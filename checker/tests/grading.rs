@@ -186,8 +186,12 @@ fn verify_finds_every_hidden_test_has_teeth() {
         })
         .sum();
     assert!(mutants >= 29, "the suites' mutants went missing: {mutants}");
+    let requirements = format!(
+        "{} requirements each held by a test",
+        table.matches("\n  [R").count()
+    );
     let verdict = format!(
-        "verify: ok — {tests} tests pass on the solutions and fail on the stubs; {mutants} mutants are judged right"
+        "verify: ok — {requirements}; {tests} tests pass on the solutions and fail on the stubs; {mutants} mutants are judged right"
     );
     assert!(table.contains(&verdict), "{table}");
 }

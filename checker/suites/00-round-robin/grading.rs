@@ -7,7 +7,7 @@
 //! a poll after `Ready` or a busy loop shows as a number.
 
 use std::{
-    cell::Cell,
+    cell::{Cell, RefCell},
     future::Future,
     pin::Pin,
     rc::Rc,
@@ -19,7 +19,7 @@ use std::{
     time::Duration,
 };
 
-use harness::ensure;
+use harness::{ensure, tools::cpu_time};
 use round_robin::{Log, count_to_three, poll_by_hand, run_round_robin, run_woken, yield_now};
 
 /// A waker that counts its wake-ups.
@@ -232,6 +232,59 @@ async fn a_finished_future_is_never_polled_again() {
     );
 }
 
+/// A future that yields `pending` times, waking itself, then is `Ready` with
+/// `index`; each poll writes `index` into the shared `log`.
+struct Logged {
+    index: usize,
+    pending: usize,
+    log: Rc<RefCell<Vec<usize>>>,
+}
+
+impl Future for Logged {
+    type Output = usize;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
+        self.log.borrow_mut().push(self.index);
+        if self.pending == 0 {
+            return Poll::Ready(self.index);
+        }
+        self.pending -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+async fn round_robin_gives_every_unfinished_future_its_turn() {
+    // Futures needing 3, 1, 4 and 2 polls. Round by round, the lecture's
+    // loop polls every unfinished one in order: a future that finishes
+    // must not cost the next one its turn in that round.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let futures: Vec<Logged> = [2, 0, 3, 1]
+        .into_iter()
+        .enumerate()
+        .map(|(index, pending)| Logged {
+            index,
+            pending,
+            log: Rc::clone(&log),
+        })
+        .collect();
+
+    let outputs = run_round_robin(futures);
+
+    let polled = log.borrow().clone();
+    let expected = [0, 1, 2, 3, 0, 2, 3, 0, 2, 2];
+    ensure!(
+        polled == expected && outputs == [0, 1, 2, 3],
+        en: "futures needing 3, 1, 4 and 2 polls must be polled round by round, each unfinished \
+             one once per round in order: expected the polls {expected:?}, got {polled:?} (outputs \
+             {outputs:?}). Removing a finished future from a Vec while walking it skips the next one",
+        ru: "future, которым нужно 3, 1, 4 и 2 опроса, опрашиваются круг за кругом, каждый \
+             незавершённый — раз за круг, по порядку: ожидались опросы {expected:?}, получено \
+             {polled:?} (результаты {outputs:?}). Удаление завершённого future из Vec на ходу \
+             пропускает следующий",
+    );
+}
+
 /// A future woken from another thread: its first poll starts a thread that
 /// sleeps `delay`, sets a flag and wakes it; it is `Ready` once the flag is
 /// set. Counts its polls.
@@ -305,6 +358,56 @@ async fn run_woken_polls_only_what_was_woken() {
     );
 }
 
+async fn run_woken_waits_without_spinning() {
+    // One future woken from another thread after 600 ms. An executor that
+    // waits on a Condvar (or a channel) uses next to no CPU meanwhile; one
+    // that spins (unlock, yield, lock again) burns a core for all 600 ms.
+    // The bound, a tenth of the wall time, is ~10x the waiting executor's
+    // CPU and a fraction of what a spinner gets even on a machine whose
+    // cores are all busy (yield_now still hands it its share).
+    let (future, polls) = woken_from_thread(600, 7);
+    let (cpu_before, started) = (cpu_time(), std::time::Instant::now());
+    let outputs = run_woken(vec![future]);
+    let (cpu, wall) = (cpu_time() - cpu_before, started.elapsed());
+    let polled = polls.get();
+    ensure!(
+        outputs == [7] && polled == 2,
+        en: "a future woken once must be polled twice and give its output: got {outputs:?} after {polled} polls",
+        ru: "future, который будят один раз, опрашивается дважды и отдаёт результат: получено {outputs:?} за {polled} опросов",
+    );
+    let (cpu_ms, wall_ms) = (cpu.as_millis(), wall.as_millis());
+    ensure!(
+        cpu * 10 < wall,
+        en: "run_woken used {cpu_ms} ms of CPU while it waited {wall_ms} ms for one wake-up: an \
+             executor with an empty queue must sleep (Condvar::wait, a channel's recv), not loop \
+             re-checking the queue",
+        ru: "run_woken потратил {cpu_ms} мс процессора, пока {wall_ms} мс ждал одного \
+             пробуждения: исполнитель с пустой очередью должен спать (Condvar::wait, recv у \
+             канала), а не крутиться, перепроверяя очередь",
+    );
+}
+
+/// A future that wakes itself and is `Ready` in the same poll: its wake-up
+/// reaches the queue after it is done. Counts polls after `Ready`.
+struct WakesThenReady {
+    done: bool,
+    after_ready: Rc<Cell<usize>>,
+}
+
+impl Future for WakesThenReady {
+    type Output = usize;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
+        if self.done {
+            self.after_ready.set(self.after_ready.get() + 1);
+            return Poll::Pending;
+        }
+        self.done = true;
+        cx.waker().wake_by_ref();
+        Poll::Ready(9)
+    }
+}
+
 async fn run_woken_runs_self_waking_futures_too() {
     let log = Log::new();
     let (probes, seen): (Vec<_>, Vec<_>) = [2, 0, 3]
@@ -328,6 +431,26 @@ async fn run_woken_runs_self_waking_futures_too() {
              пробуждение и ни одного после Ready: получено {outputs:?}, опросов {polls:?} \
              (ожидалось [3, 1, 4]), после Ready {after:?}",
     );
+    // A wake-up that arrives after its future is done (here: the future
+    // woke itself, then was Ready) must be ignored while another still runs.
+    let after_ready = Rc::new(Cell::new(0));
+    let stale = WakesThenReady {
+        done: false,
+        after_ready: Rc::clone(&after_ready),
+    };
+    let (slow, _) = woken_from_thread(50, 1);
+    let both = run_woken(vec![
+        Box::pin(stale) as Pin<Box<dyn Future<Output = usize>>>,
+        Box::pin(slow),
+    ]);
+    let again = after_ready.get();
+    ensure!(
+        both == [9, 1] && again == 0,
+        en: "a future that woke itself and was Ready in the same poll was polled {again} more \
+             times after Ready (outputs {both:?}): a wake-up of a finished future must be skipped",
+        ru: "future, который разбудил себя и вернул Ready в том же опросе, опрошен ещё {again} \
+             раз после Ready (результаты {both:?}): пробуждение завершённого future надо пропускать",
+    );
     ensure!(
         names == ["a", "b"] && log.lines().len() == 6,
         en: "count_to_three run by run_woken must say its six lines and return [\"a\", \"b\"], got {names:?}",
@@ -340,8 +463,10 @@ harness::suite!(
     count_to_three_says_each_line_between_yields,
     poll_by_hand_counts_every_poll,
     round_robin_interleaves_like_the_lecture,
+    round_robin_gives_every_unfinished_future_its_turn,
     round_robin_keeps_input_order_and_finishes_everything,
     a_finished_future_is_never_polled_again,
     run_woken_polls_only_what_was_woken,
+    run_woken_waits_without_spinning,
     run_woken_runs_self_waking_futures_too,
 );

@@ -2,12 +2,16 @@
 //! `async fn` times every call of it. A separate binary, so that a missing
 //! or broken attribute costs the bonus and nothing else.
 //!
+//! Its third test, `the_attribute_refuses_a_function_that_is_not_async`, is
+//! decided by the compiler alone: `probe/refused/` holds code the macro must
+//! refuse with a compile error.
+//!
 //! The decorated functions live in the probe (`probe/lib.rs`): the
 //! student's macro is applied there, in the sandboxed build of the
 //! student's crates, and never while this suite compiles.
 
 use harness::{capture_stdout, ensure};
-use probe::{Worker, slow_double};
+use probe::{Worker, describe, slow_double};
 
 /// The seconds in `printed` if it is exactly one report line for `name`.
 fn reported_seconds(printed: &str, name: &str) -> Option<f64> {
@@ -57,4 +61,20 @@ async fn the_attribute_times_the_function_it_decorates() {
     );
 }
 
-harness::suite!(the_attribute_times_the_function_it_decorates);
+async fn the_attribute_keeps_the_functions_signature() {
+    // `describe` is `pub`, generic, with a `where` clause: were any of it
+    // dropped, this suite (or the probe) would not compile at all.
+    let (output, printed) = capture_stdout(describe("ab", 2)).await;
+    ensure!(
+        output == "\"ab\"\"ab\"" && reported_seconds(&printed, "describe").is_some(),
+        en: "the decorated generic describe(\"ab\", 2) gave {output:?} and printed {printed:?}; \
+             expected \"\\\"ab\\\"\\\"ab\\\"\" and one report line for describe",
+        ru: "обобщённая describe(\"ab\", 2) с атрибутом вернула {output:?} и напечатала {printed:?}; \
+             ожидалось \"\\\"ab\\\"\\\"ab\\\"\" и одна строка отчёта для describe",
+    );
+}
+
+harness::suite!(
+    the_attribute_times_the_function_it_decorates,
+    the_attribute_keeps_the_functions_signature,
+);

@@ -5,9 +5,9 @@
 //! lazy, so the sleep's deadline is set when the block is first polled. Timing
 //! thresholds are derived next to each test.
 
-use std::time::Duration;
+use std::{cell::RefCell, rc::Rc, time::Duration};
 
-use harness::{capture_stdout, ensure, measure, tools::secs};
+use harness::{capture_stdout, ensure, tools::secs};
 use timing_decorator::{report, timed, timeit};
 
 /// An `async` block that sleeps for `ms` milliseconds once polled.
@@ -49,6 +49,22 @@ async fn clock_starts_at_first_poll() {
         ru: "для сна в 100 мс, созданного за 500 мс до await, измерено {measured:.4} с: \
              future ленивы, запускайте секундомер при первом poll, а не в timed()",
     );
+
+    // A future whose first poll works for 150 ms (a blocking sleep stands
+    // for the work), then is Ready: that poll is the future's whole time.
+    // Started before the inner poll, the clock reads ≥ 150 ms; started after
+    // it returned, ~0. The bound of 100 ms sits between the two.
+    let ((), elapsed) = timed(async { std::thread::sleep(Duration::from_millis(150)) }).await;
+    let measured = secs(elapsed);
+    ensure!(
+        measured >= 0.1,
+        en: "a future that works 150 ms in its first poll and is then Ready was measured as \
+             {measured:.4} s: start the clock before polling the inner future, so the first \
+             poll's own work is timed too",
+        ru: "future, который 150 мс работает в первом опросе и сразу готов, измерен как \
+             {measured:.4} с: запускайте секундомер до опроса вложенного future, чтобы работа \
+             первого опроса тоже попала в замер",
+    );
 }
 
 async fn output_passes_through() {
@@ -76,30 +92,42 @@ async fn errors_pass_through() {
     );
 }
 
+/// An `async` block that notes in `events` when it is first polled and when
+/// it is done, with a `ms` sleep in between.
+async fn noted(ms: u64, name: &'static str, events: Rc<RefCell<Vec<String>>>) {
+    events.borrow_mut().push(format!("{name} starts"));
+    nap(ms).await;
+    events.borrow_mut().push(format!("{name} ends"));
+}
+
 async fn joined_timers_each_measure_their_own_future() {
-    // Two timed sleeps of 400 and 800 ms, joined. Run together they finish in
-    // ~800 ms, and each clock reads its own sleep. A wrapper that blocks (say,
-    // block_on inside poll) runs them one after the other: 1.2 s in all. The
-    // bounds sit 200-300 ms from both the right and the wrong figures.
-    let ((short, long), total) =
-        measure(async { tokio::join!(timed(nap(400)), timed(nap(800))) }).await;
-    let (short, long, total) = (secs(short.1), secs(long.1), secs(total));
-    ensure!(
-        (0.4..0.7).contains(&short),
-        en: "the 400 ms future was measured as {short:.4} s",
-        ru: "future на 400 мс измерен как {short:.4} с",
+    // Two timed sleeps of 400 and 800 ms, joined. Run together, both start
+    // before either ends: counted, not timed. A wrapper that blocks inside
+    // poll runs the first to its end before the second starts. Each clock
+    // must then read at least its own sleep, and the two must differ by
+    // about the 400 ms between them (a shared clock, or one started at the
+    // wrong moment, does not); the 200 ms allowed either way is load's room.
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let (short, long) = tokio::join!(
+        timed(noted(400, "short", Rc::clone(&events))),
+        timed(noted(800, "long", Rc::clone(&events)))
     );
+    let events = events.borrow().clone();
     ensure!(
-        (0.8..1.1).contains(&long),
-        en: "the 800 ms future was measured as {long:.4} s",
-        ru: "future на 800 мс измерен как {long:.4} с",
+        events.iter().position(|event| event == "long starts")
+            < events.iter().position(|event| event == "short ends"),
+        en: "two timed futures joined together ran one after the other ({events:?}): Timed must \
+             only poll the inner future and return Pending when it does, never wait inside poll",
+        ru: "два future под join! выполнились друг за другом ({events:?}): Timed должен только \
+             опрашивать вложенный future и возвращать Pending вместе с ним, а не ждать внутри poll",
     );
+    let (short, long) = (secs(short.1), secs(long.1));
     ensure!(
-        total < 1.0,
-        en: "two timed futures joined together took {total:.2} s, the sum of their times, \
-             not the longer one: Timed must not block inside poll",
-        ru: "два future под join! заняли {total:.2} с — сумму своих времён, а не время \
-             самого долгого: Timed не должен блокировать внутри poll",
+        short >= 0.4 && long >= 0.8 && (0.2..0.6).contains(&(long - short)),
+        en: "joined, the 400 ms future was measured as {short:.4} s and the 800 ms one as \
+             {long:.4} s: each clock must read its own future, from its own first poll",
+        ru: "под join! future на 400 мс измерен как {short:.4} с, а на 800 мс — как {long:.4} с: \
+             каждый секундомер меряет свой future, от его собственного первого опроса",
     );
 }
 

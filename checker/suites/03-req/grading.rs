@@ -1,7 +1,7 @@
 //! Hidden suite of task 3: `req` sends what it is given, reads what it is asked
 //! for, and reports each kind of failure as its own error.
 
-use harness::ensure;
+use harness::{ensure, raw_server::{RawServer, Reply}, tools::join_all};
 use httpmock::prelude::*;
 use req::{Body, ReqError, ResponseType, UnknownResponseType};
 use reqwest::Client;
@@ -110,6 +110,26 @@ async fn text_is_returned_verbatim() {
         matches!(&body, Ok(Body::Text(got)) if got == text),
         en: "\"text\" must return the body exactly as sent, {text:?}; got {body:?}",
         ru: "\"text\" должен вернуть тело ровно как пришло, {text:?}; получено {body:?}",
+    );
+
+    // A body that is valid JSON, sent as JSON, asked for as text: still text,
+    // byte for byte (the spaces too). response_type decides, not the body.
+    let json_text = "{ \"city\": \"Москва\",  \"n\": 1 }";
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/json-as-text");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(json_text);
+        })
+        .await;
+    let body = req::req(&Client::new(), &server.url("/json-as-text"), &[], &[], "text").await;
+    ensure!(
+        matches!(&body, Ok(Body::Text(got)) if got == json_text),
+        en: "a JSON body asked for as \"text\" must come back as Body::Text, exactly {json_text:?}; \
+             got {body:?}",
+        ru: "JSON-тело, запрошенное как \"text\", возвращается как Body::Text, ровно {json_text:?}; \
+             получено {body:?}",
     );
 }
 
@@ -267,6 +287,59 @@ async fn bad_headers_are_errors_not_panics() {
         en: "{calls} requests went out with headers that cannot be sent",
         ru: "ушло {calls} запросов с заголовками, которые нельзя отправить",
     );
+
+    // A URL that does not parse is the caller's mistake too: reqwest
+    // reports it when the request is sent, as a transport error.
+    for url in ["http://[::1", "not a url", "http://exa mple.com/"] {
+        let call = req::req(&client, url, &[], &[], "json");
+        let result = futures_catch(std::panic::AssertUnwindSafe(call)).await;
+        let got = describe(&result);
+        ensure!(
+            matches!(&result, Some(Err(ReqError::Transport(_)))),
+            en: "the URL {url:?} does not parse: expected Err(ReqError::Transport), got {got} — \
+                 never a panic (Url::parse(..).unwrap() panics; let reqwest report it, or map the error)",
+            ru: "URL {url:?} не разбирается: ожидалась Err(ReqError::Transport), получено {got} — \
+                 и никакой паники (Url::parse(..).unwrap() паникует; пусть ошибку сообщит reqwest, \
+                 или преобразуйте её)",
+        );
+    }
+}
+
+async fn calls_awaited_together_send_together() {
+    // Ten req calls awaited together (one task, as join! does). Each
+    // connects on its first poll, so the server sees all ten within a few
+    // milliseconds. A blocking call in req (std::thread::sleep, a blocking
+    // client) holds the thread in each poll: n calls then arrive spread by
+    // n × the pause — 900 ms for a 100 ms pause. The bound, 300 ms, is ten
+    // times what a loaded machine adds to the concurrent spread.
+    let server = RawServer::start(Reply::Ok("done"));
+    let client = Client::new();
+    let calls: Vec<_> = (0..10)
+        .map(|_| req::req(&client, &server.url, &[], &[], "text"))
+        .collect();
+    let bodies = join_all(calls).await;
+    let texts: Vec<String> = bodies
+        .iter()
+        .map(|body| match body {
+            Ok(Body::Text(text)) => text.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    ensure!(
+        texts.iter().all(|text| text == "done"),
+        en: "ten calls awaited together must each return Body::Text(\"done\"): got {texts:?}",
+        ru: "десять вызовов, ожидаемых вместе, должны вернуть Body::Text(\"done\"): получено {texts:?}",
+    );
+    let spread = server.arrival_spread_ms();
+    ensure!(
+        spread < 300,
+        en: "ten req calls awaited together reached the server over {spread} ms, not at once: \
+             something in req blocks the thread (std::thread::sleep, a blocking client); in async \
+             code wait with .await (tokio::time::sleep), never by blocking",
+        ru: "десять вызовов req, ожидаемых вместе, дошли до сервера за {spread} мс, а не \
+             одновременно: что-то в req блокирует поток (std::thread::sleep, блокирующий клиент); \
+             в async-коде ждут через .await (tokio::time::sleep), а не блокируя поток",
+    );
 }
 
 /// Polls `future` to its end, turning a panic into `None` (a `todo!()`
@@ -365,6 +438,7 @@ async fn json_is_parsed_whatever_the_content_type() {
 }
 
 harness::suite!(
+    calls_awaited_together_send_together,
     params_reach_the_server_encoded,
     headers_reach_the_server,
     json_body_is_parsed,

@@ -6,7 +6,12 @@
 
 use std::time::Duration;
 
-use harness::{ensure, measure, refused_url, tools::secs};
+use harness::{
+    ensure, measure,
+    raw_server::{RawServer, Reply},
+    refused_url,
+    tools::secs,
+};
 use httpmock::prelude::*;
 use site_check::{CheckError, SiteResult};
 
@@ -188,6 +193,54 @@ async fn a_slow_site_times_out_early() {
         took < 2.5,
         en: "the timeout of 0.3 s fired after {took:.2} s",
         ru: "таймаут 0,3 с сработал через {took:.2} с",
+    );
+}
+
+async fn a_request_given_up_on_is_dropped() {
+    // A site that never answers, a timeout of 0.3 s. Giving up on a request
+    // means dropping it: its connection closes, and nothing of it runs on
+    // after check_sites returns. A request spawned off with the timeout on
+    // its JoinHandle is only abandoned: it keeps its connection (and its
+    // slot's worth of sockets) open in the background, outside any limit.
+    // The server notes when the client hangs up; 2 s is far more than a
+    // dropped connection needs to close, and far less than never.
+    let server = RawServer::start(Reply::Never);
+    let urls = [server.url.clone()];
+    let results = site_check::check_sites(&urls, 1, Duration::from_millis(300)).await;
+    let got = statuses(&results);
+    ensure!(
+        got == [Err(CheckError::Timeout)],
+        en: "a site that never answers, with a timeout of 0.3 s, must be [Err(Timeout)], got {got:?}",
+        ru: "сайт, который никогда не отвечает, при таймауте 0,3 с должен дать [Err(Timeout)], получено {got:?}",
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    let closed = loop {
+        let connections = server.connections();
+        if connections.iter().all(|connection| connection.closed.is_some()) {
+            break true;
+        }
+        if std::time::Instant::now() > deadline {
+            break false;
+        }
+        // An async wait: whatever check_sites left behind gets to run.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let open = server
+        .connections()
+        .iter()
+        .filter(|connection| connection.closed.is_none())
+        .count();
+    ensure!(
+        closed,
+        en: "check_sites returned Timeout, but {open} connection(s) to the site were still open 2 s \
+             later: the timed-out request was left running in the background (a spawned task with \
+             the timeout on its JoinHandle?). Time the request itself out \
+             (RequestBuilder::timeout, or tokio::time::timeout around the request future), so \
+             giving up drops it",
+        ru: "check_sites вернул Timeout, но через 2 с к сайту было открыто соединений: {open}: \
+             запрос с истёкшим таймаутом остался работать в фоне (задача из spawn с таймаутом на \
+             JoinHandle?). Ограничивайте сам запрос (RequestBuilder::timeout или \
+             tokio::time::timeout вокруг future запроса), чтобы отказ от него его и отменял",
     );
 }
 
@@ -383,6 +436,26 @@ async fn no_call_blocks_the_runtime() {
              останавливает все остальные future в этом потоке; используйте async-версию \
              (tokio::time::sleep, ...)",
     );
+
+    // Ten quick sites, limit ten: every request connects on its first poll,
+    // so the server sees all ten within a few milliseconds. A blocking pause
+    // per site too short for the heartbeat to notice in one stretch (say
+    // 100 ms) still spreads the arrivals by ten pauses: 900 ms. The bound,
+    // 300 ms, is ten times what a loaded machine adds.
+    let quick = RawServer::start(Reply::Ok("ok"));
+    let urls = vec![quick.url.clone(); 10];
+    let results = site_check::check_sites(&urls, 10, Duration::from_secs(5)).await;
+    all_ok(&results, 10);
+    let spread = quick.arrival_spread_ms();
+    ensure!(
+        spread < 300,
+        en: "ten quick sites with a limit of ten reached the server over {spread} ms, not at once: \
+             something blocks the thread before each request (std::thread::sleep, a blocking call); \
+             wait with .await instead",
+        ru: "десять быстрых сайтов при лимите десять дошли до сервера за {spread} мс, а не \
+             одновременно: что-то блокирует поток перед каждым запросом (std::thread::sleep, \
+             блокирующий вызов); ждите через .await",
+    );
 }
 
 async fn redirects_are_followed() {
@@ -443,6 +516,7 @@ harness::suite!(
     the_limit_holds,
     requests_within_the_limit_run_at_once,
     a_slow_site_times_out_early,
+    a_request_given_up_on_is_dropped,
     the_timeout_is_per_request_not_per_batch,
     elapsed_is_measured_per_site,
     elapsed_excludes_the_wait_for_a_slot,

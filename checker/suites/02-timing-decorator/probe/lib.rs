@@ -28,3 +28,14 @@ impl Worker {
         x * self.factor
     }
 }
+
+/// A generic function with a `where` clause, visible outside this crate: the
+/// attribute must keep all of it ("the function is otherwise the same").
+#[timing_decorator_macros::timeit]
+pub async fn describe<T>(value: T, times: usize) -> String
+where
+    T: std::fmt::Debug,
+{
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    format!("{value:?}").repeat(times)
+}

@@ -15,7 +15,8 @@
 //! async fn fetch(url: &str) -> u16 { /* body */ }
 //! ```
 //!
-//! expand to the same function whose body runs through your
+//! expand to the same function — its visibility, generics, `where` clause,
+//! arguments and return type kept — whose body runs through your
 //! `timing_decorator::timeit("fetch", async move { /* body */ })`, so that
 //! every call prints `Execution time of fetch: 0.3012 seconds`.
 //!
@@ -25,7 +26,8 @@
 //! `block`, `attrs`, `vis`), `sig.ident` for the name, and `quote::quote!`
 //! to write the new function. Refuse a function that is not `async` with a
 //! `syn::Error` (`.to_compile_error()`), so the student using it gets a clear
-//! message.
+//! message: the grader tries it on one (README, [R6]), and a panic is not a
+//! refusal.
 
 use proc_macro::TokenStream;
 
