@@ -144,9 +144,24 @@ fn classroom(text: &str, report: &serde_json::Value, earned: u64, tests_total: u
         .iter()
         .map(|test| test["score"].as_u64().unwrap())
         .sum();
-    assert_eq!(scores, earned, "the reporter's Points X/Y adds these up");
+    // The reporter prints `Points <sum of scores>/<max_score>`: the score
+    // alone, never above the maximum; Classroom has no bonus to show.
+    assert_eq!(
+        scores,
+        report["score"].as_u64().unwrap(),
+        "the reporter's Points X/Y adds these up"
+    );
+    assert!(earned > scores, "this submission earns a bonus: {earned}");
     for test in tests {
         let name = test["name"].as_str().unwrap();
+        // ` - line null` is what the reporter prints for a null line.
+        assert!(test["line_no"].is_u64(), "{test:#}");
+        if test["score"] == 0 && test["status"] == "pass" {
+            assert!(
+                name.contains("[bonus "),
+                "only a bonus test passes for 0: {test:#}"
+            );
+        }
         let expected = if name.starts_with("task 3 ") {
             "error"
         } else if name.ends_with("requests_run_at_once")
@@ -170,7 +185,7 @@ fn markdown(text: &str) {
         "{text}"
     );
     assert!(
-        text.contains("| 3 req | ❌ not compiled | 0/25 | 0/13 |"),
+        text.contains("| 3 req | ❌ not compiled | 0/25 | 0/14 |"),
         "{text}"
     );
     assert!(

@@ -3,10 +3,14 @@
 //! object, which a workflow step writes as `result=<base64>` to
 //! `$GITHUB_OUTPUT` and hands the reporter as `<RUNNER>_RESULTS`.
 //!
-//! The reporter adds up the tests' `score` and sets the job to failed when
-//! `status` is `fail`; Classroom reads the `Points X/Y` it prints, where Y
-//! is `max_score`. Bonus points are in the tests' scores, so a full grade
-//! with a bonus reads above 100%, as Classroom allows.
+//! The reporter (v1, `src/notify-classroom.js`) adds up the tests' `score`
+//! and prints `Points X/Y`, Y being `max_score`, which Classroom reads; it
+//! sets the job to failed when `status` is `fail`. Classroom has no notion
+//! of a bonus: counted in the scores, a bonus made a full grade read
+//! `112/97`. So a bonus test scores 0 here and says so in its name; the
+//! points match the checker's score and maximum. A test's `line_no` is 0
+//! when unknown: the reporter prints ` - line <line_no>` for anything else,
+//! `null` included.
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -29,7 +33,7 @@ struct TestResult {
     score: u32,
     message: Option<String>,
     filename: String,
-    line_no: Option<u32>,
+    line_no: u32,
     execution_time: String,
 }
 
@@ -65,11 +69,21 @@ fn result(task: &TaskGrade, test: &TestGrade) -> TestResult {
     let line_no = test
         .location
         .as_deref()
-        .and_then(|location| location.rsplit(':').find_map(|part| part.parse().ok()));
+        .and_then(|location| location.rsplit(':').find_map(|part| part.parse().ok()))
+        .unwrap_or(0);
+    let mut name = format!("task {} ({}): {}", task.number, task.slug, test.name);
+    // A bonus task's tests are all bonus, whatever each says.
+    let bonus = task.bonus || test.bonus;
+    if bonus {
+        name.push_str(&format!(
+            " [bonus {}/{}: not in Classroom's points]",
+            test.points, test.max_points
+        ));
+    }
     TestResult {
-        name: format!("task {} ({}): {}", task.number, task.slug, test.name),
+        name,
         status,
-        score: test.points,
+        score: if bonus { 0 } else { test.points },
         message,
         filename: task.file.clone(),
         line_no,
