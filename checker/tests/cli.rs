@@ -136,7 +136,7 @@ fn verbose_shows_every_failing_test_and_the_default_only_the_first() {
     assert!(!verbose.contains("--verbose shows them all"), "{verbose}");
     let exited = "exited with status 0";
     assert_eq!(short.matches(exited).count(), 1, "{short}");
-    assert_eq!(verbose.matches(exited).count(), 12, "{verbose}");
+    assert_eq!(verbose.matches(exited).count(), 13, "{verbose}");
 }
 
 #[test]
@@ -240,7 +240,7 @@ fn the_junit_report_is_read_back_with_every_verdict() {
     assert_eq!((broken.tests, broken.errors, broken.failures), (7, 7, 0));
     assert_eq!(
         (passing.tests, passing.errors, passing.failures),
-        (13, 0, 0)
+        (14, 0, 0)
     );
     for case in &broken.test_cases {
         match &case.status {

@@ -157,7 +157,7 @@ fn list_shows_each_task_with_status_points_and_file() {
     assert_eq!(code, 0);
     assert!(listed.starts_with(" #  task"), "{listed}");
     assert!(
-        listed.contains(" 3  req               0/13     0/25  not started"),
+        listed.contains(" 3  req               0/14     0/25  not started"),
         "{listed}"
     );
     assert!(listed.contains("03-req/src/lib.rs"), "{listed}");

@@ -61,7 +61,7 @@ fn only_source_files_count_and_a_missing_task_is_missing() {
         .unwrap();
     let human = String::from_utf8_lossy(&output.stdout);
     assert!(
-        human.contains(" 4  site-check        0/12     0/25  missing"),
+        human.contains(" 4  site-check        0/13     0/25  missing"),
         "{human}"
     );
     assert!(

@@ -151,12 +151,12 @@ fn watch_grades_a_save_made_during_its_first_grading() {
     save_req_solution(&tree.root);
     let seen = read_until(&stdout, "watching");
     assert!(
-        seen.contains(" 3  req               0/13     0/25  not started"),
+        seen.contains(" 3  req               0/14     0/25  not started"),
         "the first grading saw the old file: {seen}"
     );
     let regraded = answer(&stdout, "next:");
     assert!(
-        regraded.contains(" 3  req               13/13   25/25  passed"),
+        regraded.contains(" 3  req               14/14   25/25  passed"),
         "{regraded}"
     );
     quit(&mut child, &stdout);
@@ -182,7 +182,7 @@ fn watch_once(name: &str, extra_args: &[&str]) {
 
     let first = read_until(&lines, "watching");
     assert!(
-        first.contains(" 3  req               0/13     0/25  not started"),
+        first.contains(" 3  req               0/14     0/25  not started"),
         "{first}"
     );
 
@@ -194,7 +194,7 @@ fn watch_once(name: &str, extra_args: &[&str]) {
         "{regraded}"
     );
     assert!(
-        regraded.contains(" 3  req               13/13   25/25  passed"),
+        regraded.contains(" 3  req               14/14   25/25  passed"),
         "{regraded}"
     );
     assert!(regraded.contains("async-exercises — 50/100"), "{regraded}");
