@@ -5,7 +5,10 @@
 //! lazy, so the sleep's deadline is set when the block is first polled. Timing
 //! thresholds are derived next to each test.
 
-use std::{cell::RefCell, rc::Rc, time::Duration};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use harness::{capture_stdout, ensure, tools::secs};
 use timing_decorator::{report, timed, timeit};
@@ -93,11 +96,13 @@ async fn errors_pass_through() {
 }
 
 /// An `async` block that notes in `events` when it is first polled and when
-/// it is done, with a `ms` sleep in between.
-async fn noted(ms: u64, name: &'static str, events: Rc<RefCell<Vec<String>>>) {
-    events.borrow_mut().push(format!("{name} starts"));
+/// it is done, with a `ms` sleep in between. `Send`, like the futures of
+/// every test in this file: a `timed` that asks for `Send` costs only the
+/// test of futures that are not (`not_send.rs`).
+async fn noted(ms: u64, name: &'static str, events: Arc<Mutex<Vec<String>>>) {
+    events.lock().unwrap().push(format!("{name} starts"));
     nap(ms).await;
-    events.borrow_mut().push(format!("{name} ends"));
+    events.lock().unwrap().push(format!("{name} ends"));
 }
 
 async fn joined_timers_each_measure_their_own_future() {
@@ -107,12 +112,12 @@ async fn joined_timers_each_measure_their_own_future() {
     // must then read at least its own sleep, and the two must differ by
     // about the 400 ms between them (a shared clock, or one started at the
     // wrong moment, does not); the 200 ms allowed either way is load's room.
-    let events = Rc::new(RefCell::new(Vec::new()));
+    let events = Arc::new(Mutex::new(Vec::new()));
     let (short, long) = tokio::join!(
-        timed(noted(400, "short", Rc::clone(&events))),
-        timed(noted(800, "long", Rc::clone(&events)))
+        timed(noted(400, "short", Arc::clone(&events))),
+        timed(noted(800, "long", Arc::clone(&events)))
     );
-    let events = events.borrow().clone();
+    let events = events.lock().unwrap().clone();
     ensure!(
         events.iter().position(|event| event == "long starts")
             < events.iter().position(|event| event == "short ends"),
