@@ -45,6 +45,10 @@ pub struct Grade {
     pub timings: Timings,
     /// A student edition's tests left out of this grading (see `assign`).
     pub graded_later: Option<GradedLater>,
+    /// How a submission's task folders were found, when not where they
+    /// belong (a wrapping folder, loose files placed by content, nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upload_note: Option<String>,
     pub tasks: Vec<TaskGrade>,
 }
 
@@ -112,6 +116,69 @@ impl TaskGrade {
         self.points = 0;
         self.bonus_points = 0;
         self.tests_passed = 0;
+    }
+
+    /// Works the task's status, points, counts and first message out of its
+    /// tests. Bonus tests add points; they never make a task fail or stay
+    /// unstarted. In a bonus task every test is bonus, and every test
+    /// decides its status. A task that did not compile keeps its message
+    /// (the compiler's error).
+    fn recount(&mut self, lang: Lang) {
+        let bonus_task = self.bonus;
+        let required = || {
+            self.tests
+                .iter()
+                .filter(move |test| bonus_task || !test.bonus)
+        };
+        let all = |status| required().all(|test| test.status == status);
+        let status = if all(TestStatus::Passed) {
+            TaskStatus::Passed
+        } else if all(TestStatus::NotCompiled) {
+            TaskStatus::NotCompiled
+        } else if all(TestStatus::NotStarted) {
+            TaskStatus::NotStarted
+        } else {
+            TaskStatus::Failing
+        };
+        let first_unpassed = required().find(|test| test.status != TestStatus::Passed);
+        let (message, location) = match (status, first_unpassed) {
+            (TaskStatus::NotCompiled, _) => (self.message.clone(), None),
+            (_, Some(test)) if test.status == TestStatus::NotStarted => {
+                (test.message.clone(), test.location.clone())
+            }
+            (_, Some(test)) => (
+                Some(format!(
+                    "{}: {}",
+                    test.name,
+                    test.message.as_deref().unwrap_or(lang.text().test_failed)
+                )),
+                test.location.clone(),
+            ),
+            (_, None) => (None, None),
+        };
+        let sum = |bonus: bool, points: fn(&TestGrade) -> u32| -> u32 {
+            self.tests
+                .iter()
+                .filter(|test| test.bonus == bonus)
+                .map(points)
+                .sum()
+        };
+        let (points, max_points) = (sum(false, |t| t.points), sum(false, |t| t.max_points));
+        let (bonus_points, max_bonus_points) =
+            (sum(true, |t| t.points), sum(true, |t| t.max_points));
+        let tests_passed = required()
+            .filter(|test| test.status == TestStatus::Passed)
+            .count();
+        let tests_total = required().count();
+        self.status = status;
+        self.message = message;
+        self.location = location;
+        self.points = points;
+        self.max_points = max_points;
+        self.bonus_points = bonus_points;
+        self.max_bonus_points = max_bonus_points;
+        self.tests_passed = tests_passed;
+        self.tests_total = tests_total;
     }
 
     /// What `test` (one of this task's) says went wrong: its own message,
@@ -250,6 +317,24 @@ impl Grade {
         self.max_bonus = tasks.iter().map(|task| task.max_bonus_points).sum();
     }
 
+    /// The grade as students may see it now: only the tests whose
+    /// visibility is `visible`, each task recounted from them, and a task
+    /// with none left out. What a platform shows before grades are
+    /// published must neither name nor count the other tests.
+    pub fn visible_part(&self, lang: Lang) -> Grade {
+        let mut grade = self.clone();
+        grade.tasks.retain_mut(|task| {
+            if task.tests.iter().all(|test| test.visibility.is_visible()) {
+                return true;
+            }
+            task.tests.retain(|test| test.visibility.is_visible());
+            task.recount(lang);
+            !task.tests.is_empty()
+        });
+        grade.count_totals();
+        grade
+    }
+
     /// Whether every task of the course was graded and passed (bonus
     /// warm-ups aside).
     pub fn complete(&self) -> bool {
@@ -293,6 +378,7 @@ pub fn judge(
         sandbox: Protections::default(),
         timings,
         graded_later: manifest.graded_later,
+        upload_note: None,
         tasks,
     };
     grade.count_totals();
@@ -315,25 +401,14 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
         })
         .collect();
 
-    // Bonus tests add points; they never make a task fail or stay unstarted.
-    // In a bonus task every test is bonus, and every test decides its status.
-    let required = || tests.iter().filter(|test| task.bonus || !test.bonus);
-    let all = |status| required().all(|test| test.status == status);
-    let status = if all(TestStatus::Passed) {
-        TaskStatus::Passed
-    } else if all(TestStatus::NotCompiled) {
-        TaskStatus::NotCompiled
-    } else if all(TestStatus::NotStarted) {
-        TaskStatus::NotStarted
-    } else {
-        TaskStatus::Failing
-    };
     // Where the rest of the task compiled (a bonus crate or one suite file
     // did not), the compiler's error is the test's own message: the task
     // has none to show it in.
-    if status != TaskStatus::NotCompiled
-        && let Some(error) = &compile_error
-    {
+    let all_unbuilt = tests
+        .iter()
+        .filter(|test| task.bonus || !test.bonus)
+        .all(|test| test.status == TestStatus::NotCompiled);
+    if !all_unbuilt && let Some(error) = &compile_error {
         for test in tests
             .iter_mut()
             .filter(|test| test.status == TestStatus::NotCompiled)
@@ -341,54 +416,28 @@ fn judge_task(task: &Task, runs: Vec<TestRun>, graded: &str, repo: &Path, lang: 
             test.message = Some(error.clone());
         }
     }
-    let required = || tests.iter().filter(|test| task.bonus || !test.bonus);
-    let first_unpassed = required().find(|test| test.status != TestStatus::Passed);
-    let (message, location) = match (status, first_unpassed) {
-        (TaskStatus::NotCompiled, _) => (compile_error, None),
-        (_, Some(test)) if test.status == TestStatus::NotStarted => {
-            (test.message.clone(), test.location.clone())
-        }
-        (_, Some(test)) => (
-            Some(format!(
-                "{}: {}",
-                test.name,
-                test.message.as_deref().unwrap_or(lang.text().test_failed)
-            )),
-            test.location.clone(),
-        ),
-        (_, None) => (None, None),
-    };
-
-    TaskGrade {
+    let mut graded = TaskGrade {
         number: task.number,
         slug: task.slug.clone(),
         title: task.title.clone(),
         bonus: task.bonus,
-        status,
-        points: tests
-            .iter()
-            .filter(|test| !test.bonus)
-            .map(|test| test.points)
-            .sum(),
-        max_points: task.max_points(),
-        bonus_points: tests
-            .iter()
-            .filter(|test| test.bonus)
-            .map(|test| test.points)
-            .sum(),
-        max_bonus_points: task.max_bonus_points(),
-        tests_passed: required()
-            .filter(|test| test.status == TestStatus::Passed)
-            .count(),
-        tests_total: required().count(),
+        status: TaskStatus::NotStarted,
+        points: 0,
+        max_points: 0,
+        bonus_points: 0,
+        max_bonus_points: 0,
+        tests_passed: 0,
+        tests_total: 0,
         file: format!("{graded}/{}/{}", task.dir, task.edit),
-        message,
-        location,
+        message: compile_error,
+        location: None,
         summed_test_secs: tests.iter().map(|test| test.duration_secs).sum(),
         ignored_files: Vec::new(),
         tests,
         first_hint: task.hints.first().map(|hint| hint.get(lang).to_owned()),
-    }
+    };
+    graded.recount(lang);
+    graded
 }
 
 fn judge_test(spec: &TestSpec, run: TestRun, repo: &Path, lang: Lang) -> TestGrade {
@@ -698,6 +747,7 @@ mod tests {
             sandbox: Protections::default(),
             timings: Timings::default(),
             graded_later: None,
+            upload_note: None,
             tasks,
         };
         grade.count_totals();

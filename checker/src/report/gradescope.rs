@@ -49,7 +49,7 @@ pub fn render(grade: &Grade, lang: Lang) -> String {
     let results = Results {
         score: grade.score + grade.bonus,
         execution_time: (grade.timings.build_secs + grade.timings.run_secs).round() as u64,
-        output: super::markdown::render(grade, lang),
+        output: summary(grade, lang),
         output_format: "md",
         stdout_visibility: Visibility::Hidden,
         tests: grade
@@ -65,6 +65,27 @@ pub fn render(grade: &Grade, lang: Lang) -> String {
     };
     let mut text = serde_json::to_string_pretty(&results).expect("results are plain data");
     text.push('\n');
+    text
+}
+
+/// The Markdown summary on top of the results. It has no visibility of its
+/// own: students see it at once, so it is made from the visible tests
+/// alone and neither names nor counts the others, which show up in their
+/// own entries when their visibility says.
+fn summary(grade: &Grade, lang: Lang) -> String {
+    let visible = grade.visible_part(lang);
+    let mut text = super::markdown::render(&visible, lang);
+    let withheld = grade
+        .tasks
+        .iter()
+        .flat_map(|task| &task.tests)
+        .any(|test| !test.visibility.is_visible());
+    if withheld {
+        text.push_str(match lang {
+            Lang::En => "\nMore tests are shown here once their results are released.\n",
+            Lang::Ru => "\nОстальные тесты появятся здесь, когда их результаты откроют.\n",
+        });
+    }
     text
 }
 
