@@ -101,7 +101,7 @@ impl Grader {
             tasks,
             &intake.crates_root,
             trusted,
-            submitted,
+            &intake.root,
             &[trusted],
             lock,
         )?;
@@ -205,6 +205,7 @@ impl Grader {
                 &paths::display(&intake.crates_root, &self.paths.repo),
                 &paths::display(&built.shown_root, &self.paths.repo),
             );
+            grade.upload_note = intake.note.clone();
             for (task, taken) in grade.tasks.iter_mut().zip(&intake.tasks) {
                 task.ignored_files = taken.ignored.clone();
                 if taken.missing {

@@ -53,6 +53,9 @@ pub fn render(grade: &Grade, verbose: bool, lang: Lang) -> String {
         styled(BOLD, &score),
         origin(grade)
     );
+    if let Some(note) = &grade.upload_note {
+        let _ = writeln!(out, "{}\n", styled(DIM, note));
+    }
     table(&mut out, &grade.tasks, text);
     for task in &grade.tasks {
         details(&mut out, task, verbose, text);

@@ -26,6 +26,10 @@ pub fn render(grade: &Grade, lang: Lang) -> String {
         origin.push(format!("commit `{commit}`"));
     }
     let _ = writeln!(out, "{}\n", origin.join(" · "));
+    // It names the upload's files: student text, so a code span.
+    if let Some(note) = &grade.upload_note {
+        let _ = writeln!(out, "> {}\n", code_span(note));
+    }
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} |\n|---|---|---:|---:|",

@@ -14,6 +14,7 @@
 //! A submission's folder is walked by [`listing`], which bounds the walk and
 //! never opens anything but a regular file.
 
+pub mod layout;
 pub mod listing;
 
 use std::{
@@ -42,12 +43,17 @@ pub struct TaskIntake {
 pub struct Intake {
     /// The folder of task crates to build: the copies.
     pub crates_root: PathBuf,
+    /// Where the submission's task folders were found ([`layout`]).
+    pub root: PathBuf,
+    /// How they were found, when not where they belong: for the report.
+    pub note: Option<String>,
     /// One per task taken, in the order given.
     pub tasks: Vec<TaskIntake>,
 }
 
-/// Lays the student's files of each of `tasks` in `submitted` over the
-/// course's crates in `trusted`, in `copies` (one folder per task, kept
+/// Lays the student's files of each of `tasks` in `submitted` (its task
+/// folders wherever [`layout`] finds them) over the course's crates in
+/// `trusted`, in `copies` (one folder per task, kept
 /// between gradings so that an unchanged file is not rebuilt).
 ///
 /// An error is the course's: a task with no trusted crate, or a folder that
@@ -58,12 +64,18 @@ pub fn take(
     trusted: &Path,
     copies: &Path,
 ) -> anyhow::Result<Intake> {
+    // Loose files are staged beside the copies, never inside them.
+    let mut stage = copies.as_os_str().to_owned();
+    stage.push(".loose");
+    let located = layout::locate(tasks, submitted, trusted, Path::new(&stage))?;
     let intakes = tasks
         .iter()
-        .map(|task| take_task(task, submitted, trusted, copies))
+        .map(|task| take_task(task, &located.root, trusted, copies))
         .collect::<anyhow::Result<_>>()?;
     Ok(Intake {
         crates_root: copies.to_path_buf(),
+        root: located.root,
+        note: located.note,
         tasks: intakes,
     })
 }
