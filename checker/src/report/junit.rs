@@ -3,9 +3,14 @@
 //!
 //! A test that ran and did not pass is a `<failure>` (its type is the
 //! checker's status: `failed`, `timed_out`, `not_started`); one that could
-//! not run is an `<error>` (`not_compiled`, `missing`). Points travel as
-//! properties, since JUnit has no notion of them. `quick-junit` writes the
-//! XML (escaping included).
+//! not run is an `<error>` (`not_compiled`, `missing`). The message's first
+//! line is the `message` attribute (attributes lose their line breaks); the
+//! whole message — a compiler's error, say — is the element's text, where
+//! GitLab and Jenkins show it. Points travel as the suite's properties,
+//! since JUnit has no notion of them; Jenkins' schema (`junit-10.xsd` of
+//! the xUnit plugin) allows properties on a `<testsuite>` only, and no
+//! `disabled` attribute, which `quick-junit` writes and this module drops.
+//! `quick-junit` writes the XML (escaping included).
 
 use std::time::Duration;
 
@@ -18,9 +23,28 @@ pub fn render(grade: &Grade) -> String {
     let mut report = Report::new(grade.title.as_str());
     report.set_time(seconds(grade.timings.build_secs + grade.timings.run_secs));
     report.add_test_suites(grade.tasks.iter().map(|task| suite(grade, task)));
-    report
+    let xml = report
         .to_string()
-        .expect("a report of plain strings serializes")
+        .expect("a report of plain strings serializes");
+    without_disabled(&xml)
+}
+
+/// `xml` without the `disabled="0"` quick-junit puts on every
+/// `<testsuite>`: Jenkins' schema has no such attribute. Attribute values
+/// and text are escaped (`"` is `&quot;`), so the attribute can only be
+/// the one written on a suite's start tag.
+fn without_disabled(xml: &str) -> String {
+    xml.lines()
+        .map(|line| {
+            if line.trim_start().starts_with("<testsuite ") {
+                line.replacen(" disabled=\"0\"", "", 1)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if xml.ends_with('\n') { "\n" } else { "" }
 }
 
 fn suite(grade: &Grade, task: &TaskGrade) -> TestSuite {
@@ -40,6 +64,14 @@ fn suite(grade: &Grade, task: &TaskGrade) -> TestSuite {
             suite.add_property(Property::new(name, plain(value)));
         }
     }
+    // Each test's points: `points:<test>` = `earned/max`, and whether bonus.
+    for test in &task.tests {
+        let bonus = if test.bonus { " bonus" } else { "" };
+        suite.add_property(Property::new(
+            format!("points:{}", test.name),
+            format!("{}/{}{bonus}", test.points, test.max_points),
+        ));
+    }
     suite.add_test_cases(task.tests.iter().map(|test| case(task, test)));
     suite
 }
@@ -54,11 +86,19 @@ fn case(task: &TaskGrade, test: &TestGrade) -> TestCase {
             };
             let mut status = TestCaseStatus::non_success(kind);
             status.set_type(other.name());
-            if let Some(message) = task.message_of(test) {
-                status.set_message(plain(message));
+            let message = task.message_of(test).map(plain);
+            if let Some(first) = message.as_deref().and_then(|text| text.lines().next()) {
+                status.set_message(first);
             }
+            let mut body = message.map(|text| text.into_owned()).unwrap_or_default();
             if let Some(location) = &test.location {
-                status.set_description(format!("at {location}"));
+                if !body.is_empty() {
+                    body.push('\n');
+                }
+                body.push_str(&format!("at {location}"));
+            }
+            if !body.is_empty() {
+                status.set_description(body);
             }
             status
         }
@@ -66,9 +106,6 @@ fn case(task: &TaskGrade, test: &TestGrade) -> TestCase {
     let mut case = TestCase::new(test.name.as_str(), status);
     case.set_classname(task.slug.as_str());
     case.set_time(seconds(test.duration_secs));
-    case.add_property(Property::new("points", test.points.to_string()));
-    case.add_property(Property::new("max_points", test.max_points.to_string()));
-    case.add_property(Property::new("bonus", test.bonus.to_string()));
     if let Some(output) = &test.output {
         case.set_system_out(plain(output));
     }
