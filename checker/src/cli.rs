@@ -347,6 +347,11 @@ pub struct BatchArgs {
     #[arg(long, value_name = "DIR")]
     pub suites: Option<PathBuf>,
 
+    /// Grade CLASS even though it looks like one student's submission (it
+    /// holds task folders itself): each of its folders as a student.
+    #[arg(long)]
+    pub force: bool,
+
     #[command(flatten)]
     pub run: RunArgs,
 }

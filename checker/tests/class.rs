@@ -69,7 +69,8 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
     let root = scratch.path().join("class");
     class(&root);
     let roster = scratch.path().join("roster.csv");
-    std::fs::write(&roster, "folder,student\ncarol-gh,carol\n").unwrap();
+    // Erin is on the roster and handed nothing in.
+    std::fs::write(&roster, "folder,student\ncarol-gh,carol\nerin-gh,erin\n").unwrap();
     // The output inside the class folder is not taken for a student.
     let out = root.join("grades");
     let (root_arg, out_arg, roster_arg) = (
@@ -89,9 +90,19 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
     };
     let said = batch(&["--format", "json", "--format", "junit"], out_arg);
     assert!(said.starts_with("Graded 4 submissions"), "{said}");
+    assert!(
+        said.contains("1 roster student(s) handed nothing in (recorded as missing): erin"),
+        "{said}"
+    );
 
     let class = record(&out.join("class.json"));
-    let expected = [("alice", 100), ("bob", 0), ("carol", 75), ("dave", 75)];
+    let expected = [
+        ("alice", 100),
+        ("bob", 0),
+        ("carol", 75),
+        ("dave", 75),
+        ("erin", 0),
+    ];
     let expected: Vec<(String, u64)> = expected.iter().map(|(s, p)| (s.to_string(), *p)).collect();
     assert_eq!(scores(&class), expected, "{class:#}");
     let csv = std::fs::read_to_string(out.join("class.csv")).unwrap();
@@ -110,6 +121,7 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
         csv.contains("carol,carol-gh,75,100,15,10,0,30,25,25,incomplete,"),
         "{csv}"
     );
+    assert!(csv.contains("erin,erin-gh,0,100,0,,,,,,missing,"), "{csv}");
     for student in ["alice", "bob", "carol", "dave"] {
         let dir = out.join("students").join(student);
         let grade = record(&dir.join("grade.json"));
@@ -143,7 +155,12 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
     for k in 1..=2 {
         let shard = format!("{k}/2");
         batch(&["--shard", &shard], shard_out(k).to_str().unwrap());
-        assert_eq!(scores(&record(&shard_out(k).join("class.json"))).len(), 2);
+        // The first shard also lists the roster's missing student.
+        let students = if k == 1 { 3 } else { 2 };
+        assert_eq!(
+            scores(&record(&shard_out(k).join("class.json"))).len(),
+            students
+        );
     }
     let page = scratch.path().join("report.html");
     let merged = scratch.path().join("merged.json");
@@ -156,7 +173,7 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
         "--merged",
         merged.to_str().unwrap(),
     ]);
-    assert!(said.contains("4 students"), "{said}");
+    assert!(said.contains("5 students"), "{said}");
     let merged = record(&merged);
     assert_eq!(scores(&merged), expected);
     assert!(scratch.path().join("merged.csv").is_file());
@@ -244,4 +261,26 @@ fn report_matches(page: &str, class: &serde_json::Value) {
         page.contains("<li data-student=\"carol\">carol: task 1</li>"),
         "{page}"
     );
+}
+
+/// `batch` pointed at one student's folder (task folders at its top, or in
+/// its exercises/) would grade each task folder as a "student", all 0: it
+/// refuses and says what to run instead.
+#[test]
+fn batch_refuses_a_folder_that_is_one_submission() {
+    let solved = support::tree("class-one-submission", Base::Solutions, &[]);
+    let out = tempfile::tempdir().unwrap();
+    let said = checker_out_err(&[
+        "batch",
+        solved.root.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        said.contains("looks like one student's submission"),
+        "{said}"
+    );
+    assert!(said.contains("checker --exercises"), "{said}");
+    assert!(!out.path().join("class.json").exists());
 }

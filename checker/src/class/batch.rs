@@ -46,6 +46,9 @@ pub struct BatchOptions<'a> {
     pub salt: u64,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// Roster students with no submission folder, as (folder, student):
+    /// recorded as `missing`.
+    pub missing: &'a [(String, String)],
 }
 
 /// What a batch did.
@@ -151,6 +154,12 @@ pub fn grade_class(
     record.students = records
         .into_iter()
         .map(|record| record.expect("every submission is recorded"))
+        .chain(
+            options
+                .missing
+                .iter()
+                .map(|(folder, student)| StudentRecord::missing(student, folder)),
+        )
         .collect();
     std::fs::create_dir_all(options.out)?;
     write_atomically(

@@ -68,6 +68,9 @@ pub struct StudentRecord {
     pub bonus: u32,
     /// Every required task passes.
     pub complete: bool,
+    /// On the roster, with no submission folder: nothing was graded.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
     pub tasks: Vec<StudentTask>,
 }
 
@@ -236,6 +239,7 @@ impl StudentRecord {
             score: grade.score,
             bonus: grade.bonus,
             complete: grade.complete(),
+            missing: false,
             tasks: grade
                 .tasks
                 .iter()
@@ -278,13 +282,33 @@ impl StudentRecord {
             score: 0,
             bonus: 0,
             complete: false,
+            missing: false,
             tasks: Vec::new(),
         }
     }
 
-    /// `complete` (every required task passes), `incomplete`, or `error`.
+    /// A roster student with no submission folder.
+    pub fn missing(student: &str, folder: &str) -> StudentRecord {
+        StudentRecord {
+            student: student.to_owned(),
+            folder: folder.to_owned(),
+            digest: String::new(),
+            commit: None,
+            error: None,
+            score: 0,
+            bonus: 0,
+            complete: false,
+            missing: true,
+            tasks: Vec::new(),
+        }
+    }
+
+    /// `complete` (every required task passes), `incomplete`, `missing` (on
+    /// the roster, nothing handed in) or `error`.
     pub fn status(&self) -> &'static str {
-        if self.error.is_some() {
+        if self.missing {
+            "missing"
+        } else if self.error.is_some() {
             "error"
         } else if self.complete {
             "complete"

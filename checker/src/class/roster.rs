@@ -3,7 +3,9 @@
 //! A CSV with a header. The folder column is `folder` (or
 //! `github_username`, as GitHub Classroom's roster export names it); the
 //! student column is `student` (or Classroom's `identifier`). Folders the
-//! roster does not name keep their folder name as the student's id.
+//! roster does not name keep their folder name as the student's id, and
+//! the batch warns about them; roster students with no folder are listed
+//! as missing.
 
 use std::{collections::HashMap, path::Path};
 
@@ -56,6 +58,29 @@ impl Roster {
         Ok(Roster { by_folder })
     }
 
+    /// Whether the roster names any folder at all.
+    pub fn is_empty(&self) -> bool {
+        self.by_folder.is_empty()
+    }
+
+    /// Whether the roster names `folder`.
+    pub fn knows(&self, folder: &str) -> bool {
+        self.by_folder.contains_key(folder)
+    }
+
+    /// The roster's (folder, student) pairs whose folder is not among
+    /// `folders`, sorted by student: students who handed nothing in.
+    pub fn without_folder<'a>(&'a self, folders: &[String]) -> Vec<(&'a str, &'a str)> {
+        let mut missing: Vec<(&str, &str)> = self
+            .by_folder
+            .iter()
+            .filter(|(folder, _)| !folders.contains(folder))
+            .map(|(folder, student)| (folder.as_str(), student.as_str()))
+            .collect();
+        missing.sort_by_key(|(_, student)| *student);
+        missing
+    }
+
     /// The student whose work is in `folder`.
     pub fn student_for(&self, folder: &str) -> String {
         self.by_folder
@@ -81,6 +106,12 @@ mod tests {
         let roster = Roster::load(&classroom).unwrap();
         assert_eq!(roster.student_for("octocat"), "s001");
         assert_eq!(roster.student_for("stranger"), "stranger");
+        assert!(roster.knows("octocat") && !roster.knows("stranger"));
+        assert_eq!(
+            roster.without_folder(&["stranger".into()]),
+            [("octocat", "s001")]
+        );
+        assert!(roster.without_folder(&["octocat".into()]).is_empty());
 
         let plain = dir.path().join("roster.csv");
         std::fs::write(&plain, "folder,student\nalice-repo,alice\n").unwrap();

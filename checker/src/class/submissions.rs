@@ -75,28 +75,13 @@ pub fn discover(
     shard: Shard,
     not_this: &Path,
 ) -> anyhow::Result<Vec<Submission>> {
-    let not_this = dunce::canonicalize(not_this).ok();
-    let mut folders: Vec<(String, PathBuf)> = std::fs::read_dir(class)
-        .with_context(|| format!("cannot read the class folder {}", class.display()))?
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
-        .filter_map(|entry| {
-            // A name that is not UTF-8 (a zip made on Windows) is still a
-            // student: shown with U+FFFD, graded from its real path.
-            let name = entry.file_name().to_string_lossy().into_owned();
-            (!name.starts_with('.')).then(|| (name, entry.path()))
-        })
-        .filter(|(_, path)| not_this.is_none() || dunce::canonicalize(path).ok() != not_this)
-        // A batch's output (this one's or an earlier one's) is not a student.
-        .filter(|(_, path)| !path.join("class.json").exists())
-        .collect();
+    let folders = class_folders(class, not_this)?;
     if folders.is_empty() {
         bail!(
             "{} has no submission folders (one per student)",
             class.display()
         );
     }
-    folders.sort();
     let mut submissions = Vec::new();
     for (position, (folder, path)) in folders.into_iter().enumerate() {
         if !shard.takes(position) {
@@ -117,6 +102,37 @@ pub fn discover(
         bail!("two submission folders belong to student {}", pair[0]);
     }
     Ok(submissions)
+}
+
+/// Whether `class` looks like one student's submission rather than a class
+/// of them: it holds task folders of `tasks` itself, or in its
+/// `exercises/`. Returns the task folder it found.
+pub fn looks_like_one_submission(class: &Path, task_dirs: &[&str]) -> Option<PathBuf> {
+    [class.to_path_buf(), class.join("exercises")]
+        .into_iter()
+        .flat_map(|root| task_dirs.iter().map(move |dir| root.join(dir).join("src")))
+        .find(|src| src.is_dir())
+}
+
+/// Every submission folder of `class`, sorted by name: see [`discover`].
+pub fn class_folders(class: &Path, not_this: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let not_this = dunce::canonicalize(not_this).ok();
+    let mut folders: Vec<(String, PathBuf)> = std::fs::read_dir(class)
+        .with_context(|| format!("cannot read the class folder {}", class.display()))?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
+        .filter_map(|entry| {
+            // A name that is not UTF-8 (a zip made on Windows) is still a
+            // student: shown with U+FFFD, graded from its real path.
+            let name = entry.file_name().to_string_lossy().into_owned();
+            (!name.starts_with('.')).then(|| (name, entry.path()))
+        })
+        .filter(|(_, path)| not_this.is_none() || dunce::canonicalize(path).ok() != not_this)
+        // A batch's output (this one's or an earlier one's) is not a student.
+        .filter(|(_, path)| !path.join("class.json").exists())
+        .collect();
+    folders.sort();
+    Ok(folders)
 }
 
 /// A digest of everything a grading depends on: every file of the

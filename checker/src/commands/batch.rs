@@ -35,8 +35,55 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
         None => Roster::default(),
     };
     let class = super::existing_dir(args.class.clone())?;
-    let found =
-        submissions::discover(&class, &roster, args.shard.unwrap_or(Shard::ALL), &args.out)?;
+    let task_dirs: Vec<&str> = grader
+        .manifest
+        .tasks
+        .iter()
+        .map(|task| task.dir.as_str())
+        .collect();
+    if let Some(found) = submissions::looks_like_one_submission(&class, &task_dirs)
+        && !args.force
+    {
+        anyhow::bail!(
+            "{} looks like one student's submission, not a class: it holds {}. Grade it with `checker --exercises {}`; a class folder holds one folder per student. Pass --force to grade each of its folders as a student all the same.",
+            class.display(),
+            found.display(),
+            class.display()
+        );
+    }
+    let shard = args.shard.unwrap_or(Shard::ALL);
+    let found = submissions::discover(&class, &roster, shard, &args.out)?;
+    // The roster's students with no folder are recorded as missing, by the
+    // first shard only, so that merged shards list each once.
+    let folders: Vec<String> = submissions::class_folders(&class, &args.out)?
+        .into_iter()
+        .map(|(folder, _)| folder)
+        .collect();
+    let missing: Vec<(String, String)> = if shard.index == 1 {
+        roster
+            .without_folder(&folders)
+            .into_iter()
+            .map(|(folder, student)| (folder.to_owned(), student.to_owned()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let strangers: Vec<&String> = folders
+        .iter()
+        .filter(|folder| !roster.is_empty() && !roster.knows(folder))
+        .collect();
+    if !strangers.is_empty() {
+        eprintln!(
+            "warning: {} folder(s) of {} are not in the roster, so each is graded under its folder name: {}",
+            strangers.len(),
+            class.display(),
+            strangers
+                .iter()
+                .map(|folder| checker::report::visible::plain(folder).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let trusted = checker::paths::canonical(&context.repo.join("exercises"))?;
     let salt =
         submissions::grader_salt(&[&grader.manifest.suites_dir, &grader.paths.harness, &trusted])?;
@@ -50,6 +97,7 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
             lang: context.lang,
             salt,
             progress: !args.run.quiet,
+            missing: &missing,
         },
     )?;
     let per = summary.secs / summary.graded.max(1) as f64;
@@ -63,5 +111,16 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
         args.out.join("class.csv").display(),
         args.out.join("students").display(),
     ))?;
+    if !missing.is_empty() {
+        context.print(&format!(
+            "{} roster student(s) handed nothing in (recorded as missing): {}\n",
+            missing.len(),
+            missing
+                .iter()
+                .map(|(_, student)| checker::report::visible::plain(student).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
