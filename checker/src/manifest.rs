@@ -389,6 +389,12 @@ mod tests {
         let manifest = built_in();
         // The lecture's four tasks, and the warm-up whose points are bonus.
         assert_eq!(manifest.tasks.len(), 5);
+        if let Some(later) = manifest.graded_later {
+            // A student edition: the tests it leaves out are worth the rest.
+            let shipped: u32 = manifest.tasks.iter().map(Task::max_points).sum();
+            assert!(shipped < 100 && later.points > 0, "{shipped} + {later:?}");
+            return;
+        }
         for task in &manifest.tasks {
             let expected = if task.bonus { 0 } else { 25 };
             assert_eq!(task.max_points(), expected, "task {}", task.number);

@@ -260,6 +260,10 @@ mod tests {
     #[test]
     fn every_built_in_mutant_parses_and_applies_to_its_solution() {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        if !repo.join("solutions").is_dir() {
+            // A student edition: no solutions, no mutants to plant in them.
+            return;
+        }
         let manifest = Manifest::load(&repo.join("checker/suites")).unwrap();
         for task in &manifest.tasks {
             let solution_dir = repo.join("solutions").join(&task.dir);

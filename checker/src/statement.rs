@@ -322,12 +322,16 @@ mod tests {
         let manifest = crate::manifest::Manifest::load(&repo.join("checker/suites")).unwrap();
         for task in &manifest.tasks {
             let trace = trace(repo, task).unwrap();
-            assert!(
-                trace.problems.is_empty(),
-                "task {}: {:#?}",
-                task.number,
-                trace.problems
-            );
+            // A student edition leaves some tests out (graded on hand-in):
+            // the requirements only they hold are untested there.
+            let problems: Vec<&String> = trace
+                .problems
+                .iter()
+                .filter(|problem| {
+                    manifest.graded_later.is_none() || !problem.contains("has no test")
+                })
+                .collect();
+            assert!(problems.is_empty(), "task {}: {problems:#?}", task.number);
             assert!(trace.requirements.len() >= 5, "task {}", task.number);
         }
     }

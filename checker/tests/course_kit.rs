@@ -263,6 +263,74 @@ fn the_gradescope_bundle_grades_a_submission_where_gradescope_puts_it() {
     assert_eq!(not_send["visibility"], "after_published");
     let summary = results["output"].as_str().unwrap();
     assert!(summary.contains("student `alice@example.edu`"), "{summary}");
+
+    // The shapes real uploads take. Each is graded where it lies.
+    let rerun = |submission: &dyn Fn(&Path), checker: &Path| -> serde_json::Value {
+        let folder = root.join("submission");
+        std::fs::remove_dir_all(&folder).unwrap();
+        std::fs::create_dir_all(&folder).unwrap();
+        submission(&folder);
+        let mut command = std::process::Command::new(source.join("run_autograder"));
+        command
+            .env("AUTOGRADER_ROOT", &root)
+            .env("CHECKER", checker);
+        let ran = output_within_bound(&mut command);
+        assert!(ran.status.success(), "{ran:?}");
+        let results = std::fs::read_to_string(root.join("results/results.json")).unwrap();
+        serde_json::from_str(&results).unwrap()
+    };
+    let checker = Path::new(env!("CARGO_BIN_EXE_checker"));
+    // GitHub's "Download ZIP": the repository inside <repo>-main/.
+    let zipped = rerun(
+        &|folder| support::copy_tree(&tree.root, &folder.join("async-exercises-main/exercises")),
+        checker,
+    );
+    assert_eq!(zipped["score"], 100, "{zipped:#}");
+    let summary = zipped["output"].as_str().unwrap();
+    assert!(
+        summary.contains("async-exercises-main/exercises/"),
+        "{summary}"
+    );
+    // The lib.rs files alone, under names of the student's choosing.
+    let loose = rerun(
+        &|folder| {
+            for (task, name) in [("03-req", "lib.rs"), ("04-site-check", "site_check.rs")] {
+                std::fs::copy(tree.root.join(task).join("src/lib.rs"), folder.join(name)).unwrap();
+            }
+        },
+        checker,
+    );
+    assert_eq!(loose["score"], 50, "{loose:#}");
+    let summary = loose["output"].as_str().unwrap();
+    assert!(
+        summary.contains("lib.rs → 03-req/src/lib.rs")
+            && summary.contains("site_check.rs → 04-site-check/src/lib.rs"),
+        "{summary}"
+    );
+    // Nothing of the course's at all: every task missing, and the layout
+    // the student should have uploaded.
+    let nothing = rerun(
+        &|folder| std::fs::write(folder.join("homework.txt"), "done").unwrap(),
+        checker,
+    );
+    assert_eq!(nothing["score"], 0, "{nothing:#}");
+    let summary = nothing["output"].as_str().unwrap();
+    assert!(
+        summary.contains("hand in the task folders (00-round-robin/src/lib.rs"),
+        "{summary}"
+    );
+    // A checker that cannot grade at all still leaves a results.json that
+    // says so, instead of Gradescope's generic failure.
+    let failed = rerun(
+        &|folder| support::copy_tree(&tree.root, &folder.join("exercises")),
+        Path::new("/bin/false"),
+    );
+    assert_eq!(failed["score"], 0, "{failed:#}");
+    let output = failed["output"].as_str().unwrap();
+    assert!(
+        output.contains("could not grade this submission"),
+        "{output}"
+    );
 }
 
 /// An instructor's own suites grade nobody until every test passes on the

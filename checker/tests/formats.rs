@@ -197,7 +197,47 @@ fn markdown(text: &str) {
 
 fn junit(path: &Path) {
     let xml = std::fs::read_to_string(path).unwrap();
+    // Jenkins' junit-10.xsd: no `disabled` on a suite, no properties in a
+    // test case (only failure, error, skipped, system-out, system-err).
+    assert!(!xml.contains("disabled="), "{xml}");
+    for case in xml.split("<testcase ").skip(1) {
+        let case = case.split("</testcase>").next().unwrap();
+        assert!(!case.contains("<properties"), "{case}");
+    }
     let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    // A compile error is in the element's text, whole; the attribute has
+    // its first line.
+    let req = report
+        .test_suites
+        .iter()
+        .find(|suite| suite.name.as_str() == "task 3 (req)")
+        .unwrap();
+    let quick_junit::TestCaseStatus::NonSuccess {
+        message,
+        description,
+        ..
+    } = &req.test_cases[0].status
+    else {
+        panic!("task 3 does not compile: {:?}", req.test_cases[0].status);
+    };
+    let (message, description) = (
+        message.as_ref().unwrap().as_str(),
+        description.as_ref().unwrap().as_str(),
+    );
+    assert!(
+        !message.contains('\n') && description.starts_with(message),
+        "{description}"
+    );
+    assert!(
+        description.lines().count() > 1,
+        "the whole compiler error: {description}"
+    );
+    let points = req
+        .properties
+        .iter()
+        .find(|property| property.name.as_str() == "points:params_reach_the_server_encoded")
+        .unwrap();
+    assert_eq!(points.value.as_str(), "0/3");
     for suite in &report.test_suites {
         let student = suite
             .properties
@@ -227,4 +267,53 @@ fn an_output_without_a_format_takes_the_format_option() {
         !text.contains("student `"),
         "no --student, no student: {text}"
     );
+}
+
+/// Gradescope shows results.json's top `output` at once, whatever the tests'
+/// visibility: a failing `after_published` test must be in its own entry
+/// only, not named or counted in the summary above the tests.
+#[test]
+fn gradescope_shows_nothing_of_a_test_students_may_not_see_yet() {
+    let requires_send = support::suite_mutant("02-timing-decorator", "requires_send");
+    let tree = support::tree(
+        "gradescope-visibility",
+        Base::Solutions,
+        &[("02-timing-decorator", &requires_send)],
+    );
+    let _one = one_grading_at_a_time();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_checker"));
+    command
+        .env("LC_ALL", "C")
+        .args([
+            "--quiet",
+            "--task",
+            "2",
+            "--format",
+            "gradescope",
+            "--exercises",
+        ])
+        .arg(&tree.root);
+    let graded = output_within_bound(&mut command);
+    let results: serde_json::Value = serde_json::from_slice(&graded.stdout).unwrap();
+    let hidden = results["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|test| test["visibility"] == "after_published")
+        .unwrap();
+    assert_eq!(hidden["status"], "failed", "{hidden:#}");
+    assert_eq!(
+        results["score"], 27,
+        "22 of the visible points and the bonus 5"
+    );
+    let summary = results["output"].as_str().unwrap();
+    assert!(
+        !summary.contains("not_send") && !summary.contains("failing"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| 2 timing-decorator | ✅ passed | 22/22 | 7/7 |"),
+        "{summary}"
+    );
+    assert!(summary.contains("More tests are shown here"), "{summary}");
 }
