@@ -223,7 +223,10 @@ fn report_matches(page: &str, class: &serde_json::Value) {
 
     // The histogram: one band per tenth of the maximum.
     let mut bands = [0usize; 11];
-    for student in students {
+    for student in students
+        .iter()
+        .filter(|student| student.get("missing").is_none())
+    {
         bands[(student["score"].as_u64().unwrap() / 10).min(10) as usize] += 1;
     }
     let counts: Vec<usize> = attribute("data-count")
@@ -250,11 +253,38 @@ fn report_matches(page: &str, class: &serde_json::Value) {
             .count();
         assert_eq!(shown, &actual.to_string(), "{name}");
     }
-    let rates: Vec<usize> = failed.iter().map(|f| f.parse().unwrap()).collect();
+    // Ranked by the share failed among those who tried the task (neither
+    // the untouched stub nor missing), worst first.
+    let tried_failed = attribute("data-attempted-failed");
+    let tried = attribute("data-attempted");
+    let rates: Vec<f64> = tried_failed
+        .iter()
+        .zip(&tried)
+        .map(|(failed, tried)| {
+            let (failed, tried): (f64, f64) = (failed.parse().unwrap(), tried.parse().unwrap());
+            if tried == 0.0 { 0.0 } else { failed / tried }
+        })
+        .collect();
     assert!(
         rates.windows(2).all(|pair| pair[0] >= pair[1]),
         "worst first: {rates:?}"
     );
+    for (name, tried) in tests.iter().zip(&tried) {
+        let actual = students
+            .iter()
+            .filter(|student| {
+                student["tasks"].as_array().unwrap().iter().any(|task| {
+                    !["not_started", "missing"].contains(&task["status"].as_str().unwrap())
+                        && task["tests"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|test| test["name"] == name.as_str())
+                })
+            })
+            .count();
+        assert_eq!(tried, &actual.to_string(), "{name}");
+    }
     assert!(tests.len() >= 49);
     // Carol's task 1 did not compile; bob's stubs did.
     assert!(

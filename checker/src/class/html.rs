@@ -28,7 +28,7 @@ const COMMON_MESSAGES: usize = 3;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassSummary {
     pub students: usize,
-    /// Students with a grade (not an `error`).
+    /// Students with a grade (not an `error`, not `missing`).
     pub graded: usize,
     pub complete: usize,
     pub mean_score: f64,
@@ -54,6 +54,12 @@ pub struct TestSummary {
     /// Graded students who did not pass it.
     pub failed: usize,
     pub graded: usize,
+    /// The same among students who tried its task (it compiled, or failed
+    /// to: neither an untouched stub nor a task not handed in), which is
+    /// what the tests are ranked by: which idea did not land among those
+    /// who tried.
+    pub attempted_failed: usize,
+    pub attempted: usize,
     /// The most common first lines of its failures, with their counts.
     pub messages: Vec<(String, usize)>,
 }
@@ -61,20 +67,31 @@ pub struct TestSummary {
 impl TestSummary {
     /// The share of graded students who did not pass, 0 to 1.
     pub fn failure_rate(&self) -> f64 {
-        if self.graded == 0 {
-            0.0
-        } else {
-            self.failed as f64 / self.graded as f64
-        }
+        share(self.failed, self.graded)
+    }
+
+    /// The share of students who tried its task and did not pass, 0 to 1.
+    pub fn attempted_failure_rate(&self) -> f64 {
+        share(self.attempted_failed, self.attempted)
+    }
+}
+
+fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
     }
 }
 
 impl ClassSummary {
     pub fn of(class: &ClassRecord) -> ClassSummary {
+        // A student on the roster who handed nothing in has no grade to
+        // count: listed apart, left out of the figures.
         let graded: Vec<_> = class
             .students
             .iter()
-            .filter(|s| s.error.is_none())
+            .filter(|s| s.error.is_none() && !s.missing)
             .collect();
         let mut histogram = [0; 11];
         for student in &graded {
@@ -109,22 +126,31 @@ impl ClassSummary {
                         about: test.about.clone(),
                         failed: 0,
                         graded: 0,
+                        attempted_failed: 0,
+                        attempted: 0,
                         messages: Vec::new(),
                     };
                     let mut messages: HashMap<&str, usize> = HashMap::new();
                     for student in &graded {
-                        let result = student
-                            .tasks
-                            .iter()
-                            .find(|t| t.number == task.number)
-                            .and_then(|t| t.tests.iter().find(|t| t.name == test.name));
-                        if let Some(result) = result {
-                            summary.graded += 1;
-                            if result.status != TestStatus::Passed {
-                                summary.failed += 1;
-                                let message = result.message.as_deref().unwrap_or("(no message)");
-                                *messages.entry(message).or_default() += 1;
-                            }
+                        let Some(done) = student.tasks.iter().find(|t| t.number == task.number)
+                        else {
+                            continue;
+                        };
+                        let Some(result) = done.tests.iter().find(|t| t.name == test.name) else {
+                            continue;
+                        };
+                        let tried =
+                            !matches!(done.status, TaskStatus::NotStarted | TaskStatus::Missing);
+                        let failed = result.status != TestStatus::Passed;
+                        summary.graded += 1;
+                        summary.failed += usize::from(failed);
+                        summary.attempted += usize::from(tried);
+                        summary.attempted_failed += usize::from(tried && failed);
+                        // The messages of those who tried: "not yet
+                        // implemented" from untouched stubs says nothing.
+                        if tried && failed {
+                            let message = result.message.as_deref().unwrap_or("(no message)");
+                            *messages.entry(message).or_default() += 1;
                         }
                     }
                     let mut messages: Vec<(String, usize)> = messages
@@ -139,8 +165,9 @@ impl ClassSummary {
             })
             .collect();
         tests.sort_by(|a, b| {
-            b.failure_rate()
-                .total_cmp(&a.failure_rate())
+            b.attempted_failure_rate()
+                .total_cmp(&a.attempted_failure_rate())
+                .then_with(|| b.failure_rate().total_cmp(&a.failure_rate()))
                 .then_with(|| (a.task, &a.name).cmp(&(b.task, &b.name)))
         });
         ClassSummary {
@@ -202,7 +229,7 @@ pub fn render(class: &ClassRecord) -> String {
     histogram(&mut page, &summary.histogram, class.max_score);
     page.push_str("<h2>Tasks</h2>\n");
     task_table(&mut page, &summary);
-    page.push_str("<h2>Tests, most failed first</h2>\n");
+    page.push_str("<h2>Tests, most failed first among those who tried</h2>\n<p>A student tried a task when it is neither the untouched stub nor missing; the share among all students is beside it.</p>\n");
     test_table(&mut page, &summary);
     page.push_str("<h2>Did not compile</h2>\n");
     if summary.not_compiled.is_empty() {
@@ -217,6 +244,19 @@ pub fn render(class: &ClassRecord) -> String {
                 escape(student),
                 tasks.join(", ")
             );
+        }
+        page.push_str("</ul>\n");
+    }
+    let missing: Vec<&str> = class
+        .students
+        .iter()
+        .filter(|student| student.missing)
+        .map(|student| student.student.as_str())
+        .collect();
+    if !missing.is_empty() {
+        page.push_str("<h2>On the roster, nothing handed in</h2>\n<ul class=\"missing\">\n");
+        for student in missing {
+            let _ = writeln!(page, "<li data-missing=\"{0}\">{0}</li>", escape(student));
         }
         page.push_str("</ul>\n");
     }
@@ -314,18 +354,22 @@ fn task_table(page: &mut String, summary: &ClassSummary) {
 
 /// Every test with its failure rate, its idea, and its common messages.
 fn test_table(page: &mut String, summary: &ClassSummary) {
-    page.push_str("<table class=\"tests\">\n<tr><th>task</th><th>test</th><th>failed</th><th>the lecture's idea</th><th>most common failures</th></tr>\n");
+    page.push_str("<table class=\"tests\">\n<tr><th>task</th><th>test</th><th>failed, of those who tried</th><th>of all</th><th>the lecture's idea</th><th>most common failures</th></tr>\n");
     for test in &summary.tests {
-        let percent = test.failure_rate() * 100.0;
+        let tried = test.attempted_failure_rate() * 100.0;
+        let all = test.failure_rate() * 100.0;
         let _ = write!(
             page,
-            "<tr data-test=\"{}\" data-failed=\"{}\" data-graded=\"{}\"><td>{}</td><td><code>{}</code></td><td><span class=\"rate\" style=\"width:{:.0}px\"></span>{percent:.0}% ({}/{})</td><td>{}</td><td>",
+            "<tr data-test=\"{}\" data-failed=\"{}\" data-graded=\"{}\" data-attempted-failed=\"{}\" data-attempted=\"{}\"><td>{}</td><td><code>{}</code></td><td><span class=\"rate\" style=\"width:{tried:.0}px\"></span>{tried:.0}% ({}/{})</td><td>{all:.0}% ({}/{})</td><td>{}</td><td>",
             escape(&test.name),
             test.failed,
             test.graded,
+            test.attempted_failed,
+            test.attempted,
             test.task,
             escape(&test.name),
-            percent,
+            test.attempted_failed,
+            test.attempted,
             test.failed,
             test.graded,
             escape(test.about.as_deref().unwrap_or(""))
