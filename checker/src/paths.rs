@@ -123,6 +123,14 @@ pub fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     std::io::Write::write_all(&mut temporary, content)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // A temporary file is made private (0600); a report is for sharing
+    // (a CI artifact, a web server's folder): the mode of a file made anew.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(temporary.path(), std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     temporary
         .persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -132,6 +140,17 @@ pub fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn files_written_whole_are_readable_by_others() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grade.json");
+        write_atomically(&path, b"{}").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
 
     #[test]
     fn unchanged_files_are_not_rewritten() {

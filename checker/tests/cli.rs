@@ -245,12 +245,19 @@ fn the_junit_report_is_read_back_with_every_verdict() {
     for case in &broken.test_cases {
         match &case.status {
             quick_junit::TestCaseStatus::NonSuccess {
-                kind, ty, message, ..
+                kind,
+                ty,
+                message,
+                description,
+                ..
             } => {
                 assert_eq!(*kind, quick_junit::NonSuccessKind::Error);
                 assert_eq!(ty.as_ref().map(|ty| ty.as_str()), Some("not_compiled"));
+                // The attribute has the error's first line; the text, all of it.
                 let message = message.as_ref().map(|m| m.as_str()).unwrap_or_default();
-                assert!(message.contains("01-async-rewrite/src/lib.rs"), "{message}");
+                assert!(message.starts_with("error"), "{message}");
+                let text = description.as_ref().map(|d| d.as_str()).unwrap_or_default();
+                assert!(text.contains("01-async-rewrite/src/lib.rs"), "{text}");
             }
             other => panic!("{}: {other:?}", case.name.as_str()),
         }
@@ -293,15 +300,15 @@ fn the_junit_report_is_read_back_with_every_verdict() {
         .unwrap();
     match &in_flight.status {
         quick_junit::TestCaseStatus::NonSuccess {
-            kind, ty, message, ..
+            kind,
+            ty,
+            description,
+            ..
         } => {
             assert_eq!(*kind, quick_junit::NonSuccessKind::Failure);
             assert_eq!(ty.as_ref().map(|ty| ty.as_str()), Some("failed"));
-            let message = message.as_ref().map(|m| m.as_str()).unwrap_or_default();
-            assert!(
-                message.contains("requests were in flight together"),
-                "{message}"
-            );
+            let text = description.as_ref().map(|d| d.as_str()).unwrap_or_default();
+            assert!(text.contains("requests were in flight together"), "{text}");
         }
         other => panic!("{other:?}"),
     }

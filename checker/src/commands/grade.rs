@@ -9,6 +9,19 @@ use super::{Context, FELL_SHORT, existing_dir};
 use crate::cli::GradeArgs;
 
 pub fn run(context: &Context, args: &GradeArgs) -> anyhow::Result<ExitCode> {
+    // A report with nowhere to go is known before minutes of grading.
+    for output in &args.output {
+        let folder = match output.path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => std::path::Path::new("."),
+        };
+        anyhow::ensure!(
+            folder.is_dir(),
+            "cannot write the report {}: there is no folder {}",
+            output.path.display(),
+            folder.display()
+        );
+    }
     let grader = context.grader(args.place.suites.as_ref(), &args.run)?;
     let tasks = grader.select_tasks(&args.tasks)?;
     if args.place.suites.is_some() && !args.unproven {

@@ -84,8 +84,14 @@ pub fn ensure_course_kit(context: &Context, command: &str) -> anyhow::Result<()>
 
 /// `dir`, canonical, or a clear error if it is not there.
 pub fn existing_dir(dir: PathBuf) -> anyhow::Result<PathBuf> {
-    dunce::canonicalize(&dir)
-        .with_context(|| format!("no folder of task crates at {}", dir.display()))
+    let found = dunce::canonicalize(&dir)
+        .with_context(|| format!("no folder of task crates at {}", dir.display()))?;
+    anyhow::ensure!(
+        found.is_dir(),
+        "{} is a file, not a folder: give the folder that holds the task folders",
+        dir.display()
+    );
+    Ok(found)
 }
 
 /// Runs the command `cli` asks for.

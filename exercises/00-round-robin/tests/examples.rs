@@ -1,6 +1,6 @@
 //! Visible examples for task 0: `cargo test -p round-robin`.
 //!
-//! The grader's hidden tests check more (wakers, poll counts, a future that
+//! The grader (`cargo run -p checker`) checks more (wakers, poll counts, a future that
 //! is never polled after it is done, the stretch); these get you started.
 
 use round_robin::{Log, count_to_three, poll_by_hand, run_round_robin};

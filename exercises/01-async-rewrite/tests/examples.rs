@@ -1,7 +1,7 @@
 //! Visible examples for task 1: `cargo test -p async-rewrite`.
 //!
 //! They talk to a mock server on your own machine, never to the internet. The
-//! grader's hidden tests check more (timing, order, errors); these get you
+//! grader (`cargo run -p checker`) checks more (timing, order, errors); these get you
 //! started.
 
 use httpmock::prelude::*;

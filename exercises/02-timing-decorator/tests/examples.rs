@@ -1,6 +1,6 @@
 //! Visible examples for task 2: `cargo test -p timing-decorator`.
 //!
-//! The grader's hidden tests check more (when the clock starts, futures that
+//! The grader (`cargo run -p checker`) checks more (when the clock starts, futures that
 //! are not `Send`, two timers at once); these get you started.
 
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Visible examples for task 3: `cargo test -p req`.
 //!
-//! The grader's hidden tests check more (encoding, headers, every error
+//! The grader (`cargo run -p checker`) checks more (encoding, headers, every error
 //! variant); these get you started.
 
 use httpmock::prelude::*;

@@ -1,6 +1,6 @@
 //! Visible examples for task 4: `cargo test -p site-check`.
 //!
-//! The grader's hidden tests check more (the limit, timeouts, refused
+//! The grader (`cargo run -p checker`) checks more (the limit, timeouts, refused
 //! connections); these get you started.
 
 use std::time::Duration;
