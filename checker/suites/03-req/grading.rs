@@ -1,7 +1,11 @@
 //! Hidden suite of task 3: `req` sends what it is given, reads what it is asked
 //! for, and reports each kind of failure as its own error.
 
-use harness::{ensure, raw_server::{RawServer, Reply}, tools::join_all};
+use harness::{
+    ensure,
+    raw_server::{RawServer, Reply},
+    tools::join_all,
+};
 use httpmock::prelude::*;
 use req::{Body, ReqError, ResponseType, UnknownResponseType};
 use reqwest::Client;
@@ -123,7 +127,14 @@ async fn text_is_returned_verbatim() {
                 .body(json_text);
         })
         .await;
-    let body = req::req(&Client::new(), &server.url("/json-as-text"), &[], &[], "text").await;
+    let body = req::req(
+        &Client::new(),
+        &server.url("/json-as-text"),
+        &[],
+        &[],
+        "text",
+    )
+    .await;
     ensure!(
         matches!(&body, Ok(Body::Text(got)) if got == json_text),
         en: "a JSON body asked for as \"text\" must come back as Body::Text, exactly {json_text:?}; \

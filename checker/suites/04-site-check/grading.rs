@@ -216,7 +216,10 @@ async fn a_request_given_up_on_is_dropped() {
     let deadline = std::time::Instant::now() + Duration::from_secs(2);
     let closed = loop {
         let connections = server.connections();
-        if connections.iter().all(|connection| connection.closed.is_some()) {
+        if connections
+            .iter()
+            .all(|connection| connection.closed.is_some())
+        {
             break true;
         }
         if std::time::Instant::now() > deadline {
