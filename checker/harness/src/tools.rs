@@ -44,9 +44,18 @@ pub fn refused_url() -> String {
 }
 
 /// The CPU time this process has used so far, user and system, all its
+/// threads: what a busy loop spends and a sleeping wait does not. `None`
+/// where the standard library and libc give no way to read it (Windows):
+/// a test then skips what needs it.
+#[cfg(not(unix))]
+pub fn cpu_time() -> Option<Duration> {
+    None
+}
+
+/// The CPU time this process has used so far, user and system, all its
 /// threads: what a busy loop spends and a sleeping wait does not.
 #[cfg(unix)]
-pub fn cpu_time() -> Duration {
+pub fn cpu_time() -> Option<Duration> {
     // SAFETY: an all-zero `rusage` is a valid value of the plain C struct,
     // and getrusage only writes into the one we own.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -55,7 +64,7 @@ pub fn cpu_time() -> Duration {
     let of = |time: libc::timeval| {
         Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
     };
-    of(usage.ru_utime) + of(usage.ru_stime)
+    Some(of(usage.ru_utime) + of(usage.ru_stime))
 }
 
 /// Polls every future of `futures` together, in one task, until all are
