@@ -216,6 +216,10 @@ pub struct TestGrade {
     pub location: Option<String>,
     /// The idea of the lecture the test checks.
     pub about: Option<String>,
+    /// The statement's requirements it holds (`R4`: the tags of the task's
+    /// README), so a student can read the sentence a failure is about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
     /// Who sees the test (from the manifest).
     pub visibility: Visibility,
     /// What the test printed, cut to a few KiB (failed tests only).
@@ -517,6 +521,7 @@ fn judge_test(spec: &TestSpec, run: TestRun, repo: &Path, lang: Lang) -> TestGra
         message,
         location,
         about: spec.about.as_ref().map(|about| about.get(lang).to_owned()),
+        checks: spec.checks.clone(),
         visibility: spec.visibility,
         output,
         duration_secs: run.duration.as_secs_f64(),

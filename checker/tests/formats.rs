@@ -280,21 +280,30 @@ fn gradescope_shows_nothing_of_a_test_students_may_not_see_yet() {
         Base::Solutions,
         &[("02-timing-decorator", &requires_send)],
     );
+    let out = tempfile::tempdir().unwrap();
+    let results_path = out.path().join("results.json");
+    let summary_path = out.path().join("summary.md");
     let _one = one_grading_at_a_time();
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_checker"));
     command
         .env("LC_ALL", "C")
-        .args([
-            "--quiet",
-            "--task",
-            "2",
-            "--format",
-            "gradescope",
-            "--exercises",
-        ])
-        .arg(&tree.root);
+        .args(["--quiet", "--task", "2", "--exercises"])
+        .arg(&tree.root)
+        .arg("--output")
+        .arg(format!("gradescope={}", results_path.display()))
+        .arg("--output")
+        .arg(format!("markdown={}", summary_path.display()));
     let graded = output_within_bound(&mut command);
-    let results: serde_json::Value = serde_json::from_slice(&graded.stdout).unwrap();
+    assert!(graded.status.success(), "{graded:?}");
+    // The instructor's own summary has everything, its counts explained.
+    let markdown = std::fs::read_to_string(&summary_path).unwrap();
+    assert!(
+        markdown.contains("| 2 timing-decorator | ⚠️ failing | 22/25 | 7/8 |")
+            && markdown.contains("1 of 11 tests not passing (8 required, 3 bonus)"),
+        "{markdown}"
+    );
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&results_path).unwrap()).unwrap();
     let hidden = results["tests"]
         .as_array()
         .unwrap()

@@ -292,6 +292,14 @@ pub fn failure(out: &mut String, test: &TestGrade, text: &Text) {
             styled(BOLD, &fill(text.idea, &[("about", about)]))
         );
     }
+    if !test.checks.is_empty() {
+        let tags: Vec<String> = test.checks.iter().map(|id| format!("[{id}]")).collect();
+        let _ = writeln!(
+            out,
+            "    {}",
+            fill(text.statement, &[("tags", &tags.join(" "))])
+        );
+    }
     if let Some(output) = &test.output {
         let _ = writeln!(out, "    {}", styled(DIM, text.it_printed));
         indented(out, output);

@@ -97,9 +97,17 @@ fn failures(out: &mut String, task: &TaskGrade) {
         );
         return;
     }
+    // The table counts required tests; say so here when bonus tests make
+    // the totals differ (7/8 there, "1 of 9" here).
+    let bonus = task.tests.len() - task.tests_total;
+    let split = if bonus > 0 && !task.bonus {
+        format!(" ({} required, {bonus} bonus)", task.tests_total)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\n<details><summary>Task {} ({}): {} of {} tests not passing</summary>\n",
+        "\n<details><summary>Task {} ({}): {} of {} tests not passing{split}</summary>\n",
         task.number,
         escape(&task.slug),
         failing.len(),
