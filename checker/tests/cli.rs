@@ -314,3 +314,38 @@ fn the_junit_report_is_read_back_with_every_verdict() {
     }
     assert_eq!(property(suite, "points").as_deref(), Some("10"));
 }
+
+/// A compile-fail test is a file of the suites' probe (`probe/refused/`):
+/// once that file is gone, the test is declared nowhere, and the grading
+/// says so, even where an earlier grading copied the file (a copy must
+/// not stand in for the suites).
+#[test]
+fn a_compile_fail_test_without_its_file_is_the_instructors_error() {
+    let suites = tempfile::tempdir().unwrap();
+    support::copy_tree(&support::repo().join("checker/suites"), suites.path());
+    let refused = suites.path().join(
+        "02-timing-decorator/probe/refused/the_attribute_refuses_a_function_that_is_not_async.rs",
+    );
+    let suites_arg = suites.path().to_str().unwrap();
+    let args = [
+        "--quiet",
+        "--unproven",
+        "--solutions",
+        "--task",
+        "2",
+        "--suites",
+        suites_arg,
+    ];
+    let _one = one_grading_at_a_time();
+    let (code, report) = support::run(&args);
+    assert_eq!(code, 0, "{report}");
+    std::fs::remove_file(&refused).unwrap();
+    let output = checker().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the_attribute_refuses_a_function_that_is_not_async")
+            && stderr.contains("probe/refused/"),
+        "{stderr}"
+    );
+}

@@ -458,7 +458,10 @@ impl TaskCompiler<'_> {
         unit: &plan::Unit,
         student_files: &HashMap<String, PathBuf>,
     ) -> anyhow::Result<Vec<Refusal>> {
-        let refused = self.folders.probe_source.join(REFUSED_DIR);
+        // Listed from the suites themselves, never from the probe's copy:
+        // a copy keeps files an earlier version of the suites had.
+        let probe_dir = self.task.suite_dir(self.manifest).join(PROBE_DIR);
+        let refused = probe_dir.join(REFUSED_DIR);
         let Ok(entries) = std::fs::read_dir(&refused) else {
             return Ok(Vec::new());
         };
@@ -467,7 +470,6 @@ impl TaskCompiler<'_> {
             .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
             .collect();
         files.sort();
-        let probe_dir = self.task.suite_dir(self.manifest).join(PROBE_DIR);
         let mut refusals = Vec::new();
         for file in files {
             let Some(test) = file.file_stem().and_then(|stem| stem.to_str()) else {
@@ -495,7 +497,7 @@ impl TaskCompiler<'_> {
                 readable: vec![self.graded.clone(), source.clone()],
                 mode: Mode::Expand,
             };
-            let shown = crate::paths::display(&file, &self.folders.probe_source);
+            let shown = format!("probe/{REFUSED_DIR}/{test}.rs");
             let failure = match self.slots.run(|| expanding.run(self.sandbox))? {
                 Compiled::Done { .. } => Some((
                     format!(

@@ -137,7 +137,7 @@ pub fn run(
                             ending: ending.clone(),
                         },
                         (None, None, None) => bail!(
-                            "{}: task {} lists the test `{}`, but no suite file in {} declares it",
+                            "{}: task {} lists the test `{}`, but no suite file in {} declares it (nor is it a compile-fail file, probe/refused/<test>.rs)",
                             crate::manifest::FILE_NAME,
                             task.number,
                             spec.name,
