@@ -53,8 +53,10 @@ pub fn locate(
     place_loose_files(tasks, &listing, trusted, stage)
 }
 
-/// The folder (relative, `""` for the top) holding the most task folders,
-/// the shallowest of equals; `None` if no task folder is anywhere.
+/// The shallowest folder (relative, `""` for the top) holding task folders,
+/// the one holding the most of equals; `None` if no task folder is
+/// anywhere. Shallowest first: where the student put their work wins over a
+/// fuller copy further down (a backup of the stubs, say).
 fn folder_root(tasks: &[&Task], listing: &Listing) -> Option<String> {
     let mut best: Option<(usize, usize, String)> = None;
     let mut candidates: Vec<String> = Vec::new();
@@ -88,7 +90,7 @@ fn folder_root(tasks: &[&Task], listing: &Listing) -> Option<String> {
             .count();
         let depth = prefix.matches('/').count() + usize::from(!prefix.is_empty());
         let better = best.as_ref().is_none_or(|(most, shallowest, _)| {
-            (found, std::cmp::Reverse(depth)) > (*most, std::cmp::Reverse(*shallowest))
+            (std::cmp::Reverse(depth), found) > (std::cmp::Reverse(*shallowest), *most)
         });
         if better {
             best = Some((found, depth, prefix));
@@ -316,6 +318,9 @@ mod tests {
 
         let top = dir.path().join("top");
         write(&top, "03-req/src/lib.rs", "");
+        // A fuller copy deeper down does not outrank the student's own top.
+        write(&top, "backup/stubs/01-async-rewrite/src/lib.rs", "");
+        write(&top, "backup/stubs/04-site-check/src/lib.rs", "");
         let located = locate(&tasks, &top, &trusted(), &dir.path().join("stage")).unwrap();
         assert_eq!(
             located,
