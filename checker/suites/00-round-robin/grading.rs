@@ -359,13 +359,14 @@ async fn run_woken_polls_only_what_was_woken() {
 }
 
 async fn run_woken_waits_without_spinning() {
-    // One future woken from another thread after 600 ms. An executor that
-    // waits on a Condvar (or a channel) uses next to no CPU meanwhile; one
-    // that spins (unlock, yield, lock again) burns a core for all 600 ms.
-    // The bound, a tenth of the wall time, is ~10x the waiting executor's
-    // CPU and a fraction of what a spinner gets even on a machine whose
-    // cores are all busy (yield_now still hands it its share).
-    let (future, polls) = woken_from_thread(600, 7);
+    // One future woken from another thread after 200 ms. An executor that
+    // waits on a Condvar (or a channel) uses next to no CPU meanwhile (well
+    // under a millisecond); one that spins (unlock, yield, lock again) burns
+    // a core for all 200 ms. The bound, a tenth of the wall time (20 ms), is
+    // far above the waiting executor's CPU and a fraction of what a spinner
+    // gets even when every core is busy: yield_now still hands it its share,
+    // a third of a core or more with both cores of a 2-core machine loaded.
+    let (future, polls) = woken_from_thread(200, 7);
     let (cpu_before, started) = (cpu_time(), std::time::Instant::now());
     let outputs = run_woken(vec![future]);
     let wall = started.elapsed();

@@ -54,11 +54,11 @@ fn all_ok(results: &[SiteResult], count: usize) {
 async fn results_keep_input_order() {
     // The first URL answers last: completion order is the reverse of input order.
     let routes = [
-        (200, 300),
-        (201, 240),
-        (202, 180),
-        (203, 120),
-        (204, 60),
+        (200, 150),
+        (201, 120),
+        (202, 90),
+        (203, 60),
+        (204, 30),
         (205, 0),
     ];
     let server = server_with(&routes).await;
@@ -96,7 +96,7 @@ async fn mixed_outcomes_are_reported_one_by_one() {
         server.url("/200/5000"),
     ];
 
-    let results = site_check::check_sites(&urls, 3, Duration::from_millis(500)).await;
+    let results = site_check::check_sites(&urls, 3, Duration::from_millis(300)).await;
 
     let got = statuses(&results);
     let count = got.len();
@@ -130,30 +130,27 @@ async fn mixed_outcomes_are_reported_one_by_one() {
 }
 
 async fn the_limit_holds() {
-    // 8 requests of DELAY under a limit of 2 go in at least 4 waves, so a
-    // correct run can never finish before 4·DELAY = 1.2 s; with no limit it
-    // takes one DELAY. The bound 1.1 s only a run over the limit can beat.
-    const DELAY: u64 = 300;
-    let server = server_with(&[(200, DELAY)]).await;
-    let urls = vec![server.url(format!("/200/{DELAY}")); 8];
-
-    let (results, took) = measure(site_check::check_sites(&urls, 2, Duration::from_secs(5))).await;
-
-    all_ok(&results, 8);
-    let took = secs(took);
+    // Eight sites whose answers are held back, limit 2: while none has
+    // answered, at most two may have been asked. Counted, not timed: with
+    // no limit all eight arrive within milliseconds of the first, with a
+    // limit one too high three do, and a right answer can never show more
+    // than two however loaded the machine is.
+    let paths: Vec<String> = (0..8).map(|i| format!("/held/{i}")).collect();
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let in_flight = requests_in_flight_after(&paths, 2).await;
     ensure!(
-        took >= 1.1,
-        en: "8 requests of 0.3 s with limit 2 took {took:.2} s; within the limit they need at \
-             least 4 rounds, 1.2 s: more than 2 were in flight at once",
-        ru: "8 запросов по 0,3 с с лимитом 2 заняли {took:.2} с; в пределах лимита им нужно \
-             не меньше 4 раундов, 1,2 с: одновременно шло больше 2",
+        (1..=2).contains(&in_flight),
+        en: "8 slow sites with limit 2: {in_flight} requests were in flight at once; never more \
+             than the limit may be (and at least one must start)",
+        ru: "8 медленных сайтов при лимите 2: одновременно шло запросов: {in_flight}; больше \
+             лимита нельзя никогда (и хотя бы один должен начаться)",
     );
 }
 
 async fn requests_within_the_limit_run_at_once() {
-    // 10 requests of DELAY with limit 10: at once ~0.3 s, one by one 3 s.
-    // The bound 1.5 s is 5x the right figure and half the wrong one.
-    const DELAY: u64 = 300;
+    // 10 requests of DELAY with limit 10: at once ~0.15 s, one by one 1.5 s.
+    // The bound 0.75 s is 5x the right figure and half the wrong one.
+    const DELAY: u64 = 150;
     let server = server_with(&[(200, DELAY)]).await;
     let urls = vec![server.url(format!("/200/{DELAY}")); 10];
 
@@ -162,16 +159,16 @@ async fn requests_within_the_limit_run_at_once() {
     all_ok(&results, 10);
     let took = secs(took);
     ensure!(
-        took < 1.5,
-        en: "10 requests of 0.3 s with limit 10 took {took:.2} s; at once they take ~0.3 s, \
-             one after another 3 s: are they awaited one by one?",
-        ru: "10 запросов по 0,3 с с лимитом 10 заняли {took:.2} с; одновременно это ~0,3 с, \
-             один за другим — 3 с: не ждёте ли вы их по одному?",
+        took < 0.75,
+        en: "10 requests of 0.15 s with limit 10 took {took:.2} s; at once they take ~0.15 s, \
+             one after another 1.5 s: are they awaited one by one?",
+        ru: "10 запросов по 0,15 с с лимитом 10 заняли {took:.2} с; одновременно это ~0,15 с, \
+             один за другим — 1,5 с: не ждёте ли вы их по одному?",
     );
 }
 
 async fn a_slow_site_times_out_early() {
-    // The site answers after 5 s; the timeout is 0.3 s. Well under 2.5 s —
+    // The site answers after 5 s; the timeout is 0.2 s. Well under 2.5 s —
     // half the site's delay — proves the timeout fired instead of waiting.
     let server = server_with(&[(200, 5_000)]).await;
     let urls = [server.url("/200/5000")];
@@ -179,25 +176,25 @@ async fn a_slow_site_times_out_early() {
     let (results, took) = measure(site_check::check_sites(
         &urls,
         1,
-        Duration::from_millis(300),
+        Duration::from_millis(200),
     ))
     .await;
 
     let (got, took) = (statuses(&results), secs(took));
     ensure!(
         got == [Err(CheckError::Timeout)],
-        en: "a site answering after 5 s with a timeout of 0.3 s must be [Err(Timeout)], got {got:?}",
-        ru: "сайт, отвечающий через 5 с, при таймауте 0,3 с должен дать [Err(Timeout)], получено {got:?}",
+        en: "a site answering after 5 s with a timeout of 0.2 s must be [Err(Timeout)], got {got:?}",
+        ru: "сайт, отвечающий через 5 с, при таймауте 0,2 с должен дать [Err(Timeout)], получено {got:?}",
     );
     ensure!(
         took < 2.5,
-        en: "the timeout of 0.3 s fired after {took:.2} s",
-        ru: "таймаут 0,3 с сработал через {took:.2} с",
+        en: "the timeout of 0.2 s fired after {took:.2} s",
+        ru: "таймаут 0,2 с сработал через {took:.2} с",
     );
 }
 
 async fn a_request_given_up_on_is_dropped() {
-    // A site that never answers, a timeout of 0.3 s. Giving up on a request
+    // A site that never answers, a timeout of 0.2 s. Giving up on a request
     // means dropping it: its connection closes, and nothing of it runs on
     // after check_sites returns. A request spawned off with the timeout on
     // its JoinHandle is only abandoned: it keeps its connection (and its
@@ -206,12 +203,12 @@ async fn a_request_given_up_on_is_dropped() {
     // dropped connection needs to close, and far less than never.
     let server = RawServer::start(Reply::Never);
     let urls = [server.url.clone()];
-    let results = site_check::check_sites(&urls, 1, Duration::from_millis(300)).await;
+    let results = site_check::check_sites(&urls, 1, Duration::from_millis(200)).await;
     let got = statuses(&results);
     ensure!(
         got == [Err(CheckError::Timeout)],
-        en: "a site that never answers, with a timeout of 0.3 s, must be [Err(Timeout)], got {got:?}",
-        ru: "сайт, который никогда не отвечает, при таймауте 0,3 с должен дать [Err(Timeout)], получено {got:?}",
+        en: "a site that never answers, with a timeout of 0.2 s, must be [Err(Timeout)], got {got:?}",
+        ru: "сайт, который никогда не отвечает, при таймауте 0,2 с должен дать [Err(Timeout)], получено {got:?}",
     );
     let deadline = std::time::Instant::now() + Duration::from_secs(2);
     let closed = loop {
@@ -248,13 +245,14 @@ async fn a_request_given_up_on_is_dropped() {
 }
 
 async fn the_timeout_is_per_request_not_per_batch() {
-    // 4 requests of 200 ms, one at a time, each with a 400 ms timeout: each
-    // fits its timeout, but the batch takes 800 ms, so a single timeout
-    // around the whole batch cuts the last ones off.
-    let server = server_with(&[(200, 200)]).await;
-    let urls = vec![server.url("/200/200"); 4];
+    // 4 requests of 100 ms, one at a time, each with a 250 ms timeout: each
+    // fits its timeout (150 ms to spare for a loaded machine), but the batch
+    // takes 400 ms, so a single timeout around the whole batch cuts the last
+    // ones off.
+    let server = server_with(&[(200, 100)]).await;
+    let urls = vec![server.url("/200/100"); 4];
 
-    let results = site_check::check_sites(&urls, 1, Duration::from_millis(400)).await;
+    let results = site_check::check_sites(&urls, 1, Duration::from_millis(250)).await;
 
     let got = statuses(&results);
     ensure!(
@@ -267,8 +265,8 @@ async fn the_timeout_is_per_request_not_per_batch() {
 }
 
 async fn elapsed_is_measured_per_site() {
-    let server = server_with(&[(200, 0), (200, 400)]).await;
-    let urls = [server.url("/200/0"), server.url("/200/400")];
+    let server = server_with(&[(200, 0), (200, 200)]).await;
+    let urls = [server.url("/200/0"), server.url("/200/200")];
 
     let results = site_check::check_sites(&urls, 2, Duration::from_secs(5)).await;
 
@@ -278,16 +276,16 @@ async fn elapsed_is_measured_per_site() {
         .flatten()
         .map(|site| secs(site.elapsed))
         .collect();
-    // The slow site takes at least its 400 ms; the fast one, measured on its
-    // own, far less (the bound 300 ms leaves it 300x its loopback time).
+    // The slow site takes at least its 200 ms; the fast one, measured on its
+    // own, far less (the bound 150 ms leaves it 150x its loopback time).
     let (fast, slow) = (elapsed[0], elapsed[1]);
     ensure!(
-        slow >= 0.4,
-        en: "the site answering after 400 ms was measured as {slow:.3} s",
-        ru: "сайт, отвечающий через 400 мс, измерен как {slow:.3} с",
+        slow >= 0.2,
+        en: "the site answering after 200 ms was measured as {slow:.3} s",
+        ru: "сайт, отвечающий через 200 мс, измерен как {slow:.3} с",
     );
     ensure!(
-        fast < 0.3,
+        fast < 0.15,
         en: "the instant site was measured as {fast:.3} s: measure each request on its own",
         ru: "мгновенный сайт измерен как {fast:.3} с: засекайте каждый запрос отдельно",
     );
@@ -314,7 +312,7 @@ async fn empty_and_zero_limit_are_handled() {
 
 /// Starts `check_sites` on `paths` (each answered only after 8 s) with
 /// `limit`, and counts the requests that reached the server: once the first
-/// has arrived (or 4 s have passed), 0.3 s more lets any others the run
+/// has arrived (or 4 s have passed), 0.15 s more lets any others the run
 /// started arrive too — they would come within milliseconds of the first —
 /// and the count is read before any answer. Then the run is dropped.
 async fn requests_in_flight_after(paths: &[&str], limit: usize) -> usize {
@@ -331,7 +329,7 @@ async fn requests_in_flight_after(paths: &[&str], limit: usize) -> usize {
         while held.calls_async().await == 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
         held.calls_async().await
     };
     tokio::select! {
@@ -343,7 +341,7 @@ async fn requests_in_flight_after(paths: &[&str], limit: usize) -> usize {
 async fn a_slow_site_does_not_hold_up_the_others() {
     // The first site answers only after HELD; six quick ones follow, with a
     // limit of 2. One slot waits for the slow site; the other must go on
-    // through the quick ones meanwhile (6 × 0.1 s). A limit that counts
+    // through the quick ones meanwhile (6 × 30 ms). A limit that counts
     // answered-but-not-yet-handed-out requests (`buffered`), or batches
     // joined one after another, leaves that slot idle until the slow site
     // answers. No duration is judged: only whether the quick sites were
@@ -359,7 +357,7 @@ async fn a_slow_site_does_not_hold_up_the_others() {
     let quick = server
         .mock_async(|when, then| {
             when.method(GET).path_prefix("/quick/");
-            then.status(200).delay(Duration::from_millis(100));
+            then.status(200).delay(Duration::from_millis(30));
         })
         .await;
     let mut urls = vec![server.url("/slow")];
@@ -407,8 +405,8 @@ async fn no_call_blocks_the_runtime() {
     // client) holds the whole task for its length, per site. The bound,
     // 0.9 s, is ten times a bad scheduling hiccup and half of what six
     // blocking pauses of 0.3 s cost.
-    let server = server_with(&[(200, 200)]).await;
-    let urls = vec![server.url("/200/200"); 6];
+    let server = server_with(&[(200, 50)]).await;
+    let urls = vec![server.url("/200/50"); 6];
     let longest_gap = std::cell::Cell::new(Duration::ZERO);
     let done = std::cell::Cell::new(false);
     let heartbeat = async {
@@ -489,12 +487,12 @@ async fn redirects_are_followed() {
 }
 
 async fn elapsed_excludes_the_wait_for_a_slot() {
-    // Limit 1: the second site waits 0.5 s for the first to finish, then
+    // Limit 1: the second site waits 0.25 s for the first to finish, then
     // answers at once. Its elapsed is its own request's time (milliseconds
-    // on loopback), not the wait; 0.25 s is half the wait, and far above a
+    // on loopback), not the wait; 0.125 s is half the wait, and far above a
     // loopback answer on any machine.
-    let server = server_with(&[(200, 500), (200, 0)]).await;
-    let urls = [server.url("/200/500"), server.url("/200/0")];
+    let server = server_with(&[(200, 250), (200, 0)]).await;
+    let urls = [server.url("/200/250"), server.url("/200/0")];
 
     let results = site_check::check_sites(&urls, 1, Duration::from_secs(5)).await;
 
@@ -505,7 +503,7 @@ async fn elapsed_excludes_the_wait_for_a_slot() {
         .map(|site| secs(site.elapsed))
         .unwrap_or_default();
     ensure!(
-        second < 0.25,
+        second < 0.125,
         en: "the second site answers at once but was measured as {second:.3} s: elapsed starts \
              when its own request starts, not when check_sites or its wait for a slot began",
         ru: "второй сайт отвечает сразу, но измерен как {second:.3} с: отсчёт начинается, когда \
