@@ -389,7 +389,6 @@ impl TaskCompiler<'_> {
 
         let mut compile_error = None;
         let mut probe_failed = false;
-        let mut refusals = Vec::new();
         if let Some(unit) = &self.units.probe {
             let probe = self
                 .slots
@@ -401,43 +400,49 @@ impl TaskCompiler<'_> {
                     probe_failed = true;
                 }
             }
-            refusals = self.check_refusals(unit, &student_files)?;
         }
 
-        let mut binaries = Vec::new();
+        // The suites, and the compile-fail tests beside them: each is its
+        // own compiler (a suite's time is mostly its link), so a task with
+        // several suite files builds them side by side, within the slots.
         let suite_incremental = self.folders.suites.join("incremental");
-        for (name, unit) in &self.units.suites {
-            // Every suite of a task links its probe, used or not; one that
-            // uses it (`probe::`) cannot be built without the student's. The
-            // others link the course's own probe then, from the plan.
-            if probe_failed && self.uses_probe(name) {
-                continue;
-            }
-            let compilation = Compilation {
-                plan: self.plan,
-                unit,
-                moved: &moved,
-                out_dir: &self.folders.suites,
-                incremental: Some(&suite_incremental),
-                student_files: &student_files,
-                sealed: &self.folders.sealed,
-                student: false,
-                readable: vec![suite_dir.clone()],
-                mode: Mode::Compile,
-            };
-            match self.slots.run(|| compilation.run(self.sandbox))? {
-                Compiled::Done { .. } => {
-                    let executable = compilation
-                        .outputs()
-                        .into_iter()
-                        .find(|output| !output.contains('.') || output.ends_with(".exe"))
-                        .context("a suite unit names no executable")?;
-                    binaries.push(SuiteBinary {
-                        name: name.clone(),
-                        path: self.folders.suites.join(executable),
-                    });
-                }
-                Compiled::Failed(error) => {
+        let (refusals, suites) = std::thread::scope(|scope| {
+            let refusals = self
+                .units
+                .probe
+                .as_ref()
+                .map(|unit| scope.spawn(|| self.check_refusals(unit, &student_files)));
+            let suites: Vec<_> = self
+                .units
+                .suites
+                .iter()
+                // Every suite of a task links its probe, used or not; one
+                // that uses it (`probe::`) cannot be built without the
+                // student's. The others link the course's own probe then,
+                // from the plan.
+                .filter(|(name, _)| !(probe_failed && self.uses_probe(name)))
+                .map(|(name, unit)| {
+                    let (moved, student_files) = (&moved, &student_files);
+                    let suite_incremental = &suite_incremental;
+                    scope.spawn(move || {
+                        self.compile_suite(name, unit, moved, student_files, suite_incremental)
+                    })
+                })
+                .collect();
+            let suites: Vec<_> = suites
+                .into_iter()
+                .map(|handle| handle.join().expect("a suite's build thread panicked"))
+                .collect();
+            let refusals = refusals
+                .map(|handle| handle.join().expect("a refusal check's thread panicked"))
+                .transpose();
+            (refusals, suites)
+        });
+        let mut binaries = Vec::new();
+        for suite in suites {
+            match suite? {
+                Ok(binary) => binaries.push(binary),
+                Err(error) => {
                     compile_error.get_or_insert(error);
                 }
             }
@@ -445,7 +450,45 @@ impl TaskCompiler<'_> {
         Ok(TaskBuild {
             binaries,
             compile_error,
-            refusals,
+            refusals: refusals?.unwrap_or_default(),
+        })
+    }
+
+    /// Compiles the suite file `name` against the sealed artifacts: the
+    /// binary, or the compiler's error.
+    fn compile_suite(
+        &self,
+        name: &str,
+        unit: &plan::Unit,
+        moved: &[(PathBuf, PathBuf)],
+        student_files: &HashMap<String, PathBuf>,
+        incremental: &Path,
+    ) -> anyhow::Result<Result<SuiteBinary, String>> {
+        let compilation = Compilation {
+            plan: self.plan,
+            unit,
+            moved,
+            out_dir: &self.folders.suites,
+            incremental: Some(incremental),
+            student_files,
+            sealed: &self.folders.sealed,
+            student: false,
+            readable: vec![self.task.suite_dir(self.manifest)],
+            mode: Mode::Compile,
+        };
+        Ok(match self.slots.run(|| compilation.run(self.sandbox))? {
+            Compiled::Done { .. } => {
+                let executable = compilation
+                    .outputs()
+                    .into_iter()
+                    .find(|output| !output.contains('.') || output.ends_with(".exe"))
+                    .context("a suite unit names no executable")?;
+                Ok(SuiteBinary {
+                    name: name.to_owned(),
+                    path: self.folders.suites.join(executable),
+                })
+            }
+            Compiled::Failed(error) => Err(error),
         })
     }
 
