@@ -402,6 +402,11 @@ impl TaskCompiler<'_> {
             }
         }
 
+        provide_runtime_libraries(
+            &self.plan.runtime_libraries,
+            &self.folders.suites.join(rustc::RUNTIME_DIR),
+        )?;
+
         // The suites, and the compile-fail tests beside them: each is its
         // own compiler (a suite's time is mostly its link), so a task with
         // several suite files builds them side by side, within the slots.
@@ -670,6 +675,49 @@ impl TaskCompiler<'_> {
     }
 }
 
+/// Puts `libraries` in `folder` (linked where the file system allows, else
+/// copied), where the suites linked to them find them, and removes any
+/// other file there (an earlier plan's). Their names carry their
+/// content's digest, so one already there is the same.
+fn provide_runtime_libraries(libraries: &[PathBuf], folder: &Path) -> anyhow::Result<()> {
+    if libraries.is_empty() {
+        return remove_dir_if_there(folder);
+    }
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let names: Vec<_> = libraries
+        .iter()
+        .filter_map(|path| path.file_name())
+        .collect();
+    for entry in std::fs::read_dir(folder)
+        .with_context(|| format!("cannot read {}", folder.display()))?
+        .filter_map(Result::ok)
+    {
+        if !names.contains(&entry.file_name().as_os_str()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    for library in libraries {
+        let Some(name) = library.file_name() else {
+            continue;
+        };
+        let target = folder.join(name);
+        if target.is_file() {
+            continue;
+        }
+        if std::fs::hard_link(library, &target).is_err() {
+            // Whole or not at all: a copy cut short would be taken for done.
+            let partial = folder.join(".partial");
+            std::fs::copy(library, &partial)
+                .and_then(|_| std::fs::rename(&partial, &target))
+                .with_context(|| {
+                    format!("cannot copy {} to {}", library.display(), target.display())
+                })?;
+        }
+    }
+    Ok(())
+}
+
 /// Copies the regular files under `from` into `to`, leaving unchanged ones.
 fn copy_sources(from: &Path, to: &Path) -> anyhow::Result<()> {
     for entry in walkdir::WalkDir::new(from).follow_links(false) {
@@ -716,5 +764,35 @@ impl Slots {
         *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
         self.freed.notify_one();
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_libraries_are_provided_and_stale_ones_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = dir.path().join("libharness_1.so");
+        std::fs::write(&library, "library").unwrap();
+        let folder = dir.path().join("suites").join(rustc::RUNTIME_DIR);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("libharness_0.so"), "an earlier plan's").unwrap();
+
+        provide_runtime_libraries(std::slice::from_ref(&library), &folder).unwrap();
+        let names: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["libharness_1.so"]);
+        assert_eq!(
+            std::fs::read_to_string(folder.join("libharness_1.so")).unwrap(),
+            "library"
+        );
+
+        // A plan whose suites are linked whole needs no folder at all.
+        provide_runtime_libraries(&[], &folder).unwrap();
+        assert!(!folder.exists());
     }
 }

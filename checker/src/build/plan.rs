@@ -27,7 +27,7 @@ use super::{
 use crate::manifest::{Manifest, Task};
 
 /// Bumped when a plan's meaning changes, so that old plans are not reused.
-const PLAN_FORMAT: u32 = 1;
+const PLAN_FORMAT: u32 = 3;
 
 /// How to compile every task of a course.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,6 +42,11 @@ pub struct Plan {
     pub deps: PathBuf,
     /// Folders of native libraries the recorded commands name (`-L native`).
     pub native: Vec<PathBuf>,
+    /// The dynamic libraries a suite loads when it runs (the shared harness
+    /// and the standard library), where the suites link one; empty where
+    /// they are linked whole.
+    #[serde(default)]
+    pub runtime_libraries: Vec<PathBuf>,
     /// Per task number: its units, or why the course's build of it failed.
     pub tasks: BTreeMap<u32, Result<TaskUnits, String>>,
     /// The digest of everything the plan was made from (its folder's name):
@@ -126,7 +131,17 @@ fn plan_layouts(
         .iter()
         .map(|(task, layout)| (*task, layout))
         .collect();
-    let files = workspace::files(manifest, &borrowed, crates_root, paths)?;
+    // A new toolchain compiles everything anew: its identity is the
+    // sysroot and the rustc binary's size and time.
+    let (sysroot, rustc) = toolchain()?;
+    let standard_library = shared_standard_library(&sysroot);
+    let files = workspace::files(
+        manifest,
+        &borrowed,
+        crates_root,
+        paths,
+        standard_library.is_some(),
+    )?;
     let suite_dirs: Vec<PathBuf> = layouts
         .iter()
         .map(|(task, _)| task.suite_dir(manifest))
@@ -134,9 +149,6 @@ fn plan_layouts(
     let protocol = paths.repo.join("checker").join("protocol");
     let mut guarded: Vec<&Path> = suite_dirs.iter().map(PathBuf::as_path).collect();
     guarded.extend([paths.harness.as_path(), protocol.as_path()]);
-    // A new toolchain compiles everything anew: its identity is the
-    // sysroot and the rustc binary's size and time.
-    let (sysroot, rustc) = toolchain()?;
     let toolchain_id = std::fs::metadata(&rustc)
         .map(|meta| (meta.len(), meta.modified().ok()))
         .ok();
@@ -187,10 +199,23 @@ fn plan_layouts(
             .join("deps"),
         deps: paths.grading.join("deps"),
         native: Vec::new(),
+        runtime_libraries: Vec::new(),
         tasks: BTreeMap::new(),
         digest,
     };
     link_dependencies(&outcome.artifacts, &plan.deps)?;
+    if let Some(standard_library) = standard_library {
+        let shared = dir.join(workspace::SHARED_HARNESS_DIR).join("Cargo.toml");
+        if let Some(library) = outcome
+            .artifacts
+            .iter()
+            .filter(|artifact| artifact.manifest_path == shared)
+            .flat_map(|artifact| &artifact.filenames)
+            .find_map(|file| file.file_name())
+        {
+            plan.runtime_libraries = vec![plan.deps.join(library), standard_library];
+        }
+    }
     let mut unexplained = Vec::new();
     for (task, layout) in layouts {
         match task_units(&dir, task, layout, &outcome)? {
@@ -225,6 +250,13 @@ fn plan_layouts(
     for (task, layout) in unexplained {
         let alone = plan_layouts(manifest, &[(task, layout)], crates_root, paths, quiet)?;
         plan.tasks.extend(alone.tasks);
+        // Its suites load the shared harness that its own workspace built
+        // (the same library: its name is the digest of what it holds).
+        for library in alone.runtime_libraries {
+            if !plan.runtime_libraries.contains(&library) {
+                plan.runtime_libraries.push(library);
+            }
+        }
     }
     plan.native = native_dirs(&plan);
     crate::paths::write_atomically(&saved, &serde_json::to_vec(&plan)?)?;
@@ -407,6 +439,31 @@ fn native_dirs(plan: &Plan) -> Vec<PathBuf> {
     dirs.sort();
     dirs.dedup();
     dirs
+}
+
+/// The standard library as a dynamic library (`libstd-….so`), which a
+/// suite linked to the shared harness loads: on Linux, where the toolchain
+/// ships one. Elsewhere suites are linked whole, as cargo links them.
+fn shared_standard_library(sysroot: &Path) -> Option<PathBuf> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let targets = std::fs::read_dir(sysroot.join("lib").join("rustlib")).ok()?;
+    // The host's, as the checker itself was built for it (other installed
+    // targets have their own standard libraries).
+    let host = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
+    targets
+        .filter_map(Result::ok)
+        .filter(|target| target.file_name() == host.as_str())
+        .filter_map(|target| std::fs::read_dir(target.path().join("lib")).ok())
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("libstd-") && name.ends_with(".so"))
+        })
 }
 
 /// The toolchain's sysroot and its rustc, as cargo would find them.

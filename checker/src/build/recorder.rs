@@ -92,6 +92,13 @@ pub fn record_and_run() -> ! {
     }
     let mut command = std::process::Command::new(&rustc);
     command.args(&args);
+    if is_shared_harness() {
+        // Its own references bound to its own definitions at link time:
+        // otherwise the loader looks up thousands of its symbols in every
+        // test process it is loaded into (10 ms each; 2 ms with this).
+        // Nothing here relies on interposing a symbol.
+        command.args(["-C", "link-arg=-Wl,-Bsymbolic"]);
+    }
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt as _;
@@ -104,6 +111,17 @@ pub fn record_and_run() -> ! {
         let status = command.status();
         std::process::exit(status.ok().and_then(|status| status.code()).unwrap_or(101));
     }
+}
+
+/// Whether the unit being compiled is the plan's shared harness.
+fn is_shared_harness() -> bool {
+    let (Some(plan_dir), Some(manifest_dir)) = (
+        std::env::var_os(PLAN_DIR_VAR),
+        std::env::var_os("CARGO_MANIFEST_DIR"),
+    ) else {
+        return false;
+    };
+    Path::new(&manifest_dir) == Path::new(&plan_dir).join(super::workspace::SHARED_HARNESS_DIR)
 }
 
 fn record(args: &[OsString]) -> anyhow::Result<()> {

@@ -32,6 +32,10 @@ pub const STUDENT_SUFFIX: &str = "s";
 /// checker's environment reaches a build.
 const PASSED_THROUGH: &[&str] = &["PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TZ"];
 
+/// The folder beside a suite binary holding the dynamic libraries it loads
+/// (the sandbox lets a test read it).
+pub const RUNTIME_DIR: &str = crate::sandbox::RUNTIME_DIR;
+
 /// How long one compilation may take before it is taken for a macro that
 /// never returns.
 pub const COMPILE_LIMIT: Duration = Duration::from_secs(180);
@@ -180,6 +184,18 @@ impl Compilation<'_> {
                     || arg.starts_with("--color=") => {}
                 _ if arg.starts_with("--emit=") && self.mode == Mode::Expand => {}
                 _ => out.push(self.moved_path(arg)),
+            }
+        }
+        if !self.student && self.mode == Mode::Compile && !plan.runtime_libraries.is_empty() {
+            // A suite linked to the shared harness finds it, and the
+            // standard library, in the `lib` folder beside it, where the
+            // build puts them ([`RUNTIME_DIR`]). DT_RPATH (not RUNPATH):
+            // it serves the libraries' own dependencies too.
+            for arg in [
+                format!("link-arg=-Wl,-rpath,$ORIGIN/{RUNTIME_DIR}"),
+                "link-arg=-Wl,--disable-new-dtags".to_owned(),
+            ] {
+                out.extend(["-C".to_owned(), arg]);
             }
         }
         if self.student {
@@ -403,9 +419,38 @@ mod tests {
             build_deps: "/t/debug/deps".into(),
             deps: "/g/deps".into(),
             native: Vec::new(),
+            runtime_libraries: Vec::new(),
             tasks: BTreeMap::new(),
             digest: 0,
         }
+    }
+
+    #[test]
+    fn a_suite_linked_to_the_shared_harness_finds_it_beside_itself() {
+        let unit = unit();
+        let student_files = HashMap::new();
+        let arguments = |plan: &Plan, student| {
+            Compilation {
+                plan,
+                unit: &unit,
+                moved: &[],
+                out_dir: Path::new("/out"),
+                incremental: None,
+                student_files: &student_files,
+                sealed: Path::new("/sealed"),
+                student,
+                readable: Vec::new(),
+                mode: Mode::Compile,
+            }
+            .arguments()
+        };
+        let rpath = format!("link-arg=-Wl,-rpath,$ORIGIN/{RUNTIME_DIR}");
+        let mut plan = plan();
+        assert!(!arguments(&plan, false).contains(&rpath));
+        plan.runtime_libraries = vec!["/g/deps/libharness_1.so".into()];
+        assert!(arguments(&plan, false).contains(&rpath));
+        // A student's unit is a library: nothing of it is run from there.
+        assert!(!arguments(&plan, true).contains(&rpath));
     }
 
     fn unit() -> Unit {

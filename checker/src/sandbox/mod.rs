@@ -171,6 +171,13 @@ impl Sandbox {
             .args([LAUNCHER_COMMAND, "--limit-resources"])
             .arg("--write")
             .arg(folders.scratch);
+        // The course's dynamic libraries the binary loads, if it was linked
+        // to them: written by the checker's build, never by student code.
+        if let Some(runtime) = binary.parent().map(|folder| folder.join(RUNTIME_DIR))
+            && runtime.is_dir()
+        {
+            command.arg("--read").arg(runtime);
+        }
         if self.protections.network {
             command.arg("--isolate-network");
         }
@@ -253,6 +260,10 @@ pub enum LauncherRequest {
     /// Run `program` with `args` in the sandbox.
     Run(Confinement),
 }
+
+/// The folder beside a test binary that holds the dynamic libraries it
+/// loads; a test may read it.
+pub const RUNTIME_DIR: &str = "lib";
 
 /// How the launcher confines the program it runs.
 #[derive(Debug, Clone, Default)]
