@@ -67,6 +67,29 @@ pub fn cpu_time() -> Option<Duration> {
     Some(of(usage.ru_utime) + of(usage.ru_stime))
 }
 
+/// How many times the kernel took the CPU from this process's threads
+/// while they could still run (involuntary context switches): what a loop
+/// that yields (`yield_now`) racks up whenever another program wants the
+/// CPU, and a thread asleep on a Condvar does not. Where every core is
+/// busy, such a loop gets little CPU time, but it is switched out at each
+/// yield; where the machine is quiet, it is rarely switched out, but burns
+/// CPU time. `None` where it cannot be read (not Unix).
+#[cfg(not(unix))]
+pub fn involuntary_switches() -> Option<u64> {
+    None
+}
+
+/// How many times the kernel took the CPU from this process's threads
+/// while they could still run (involuntary context switches).
+#[cfg(unix)]
+pub fn involuntary_switches() -> Option<u64> {
+    // SAFETY: as in `cpu_time`.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer cannot fail.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    u64::try_from(usage.ru_nivcsw).ok()
+}
+
 /// Polls every future of `futures` together, in one task, until all are
 /// done; their outputs in order. What `futures::future::join_all` does, for
 /// suites that do not depend on `futures`, and for futures that are not

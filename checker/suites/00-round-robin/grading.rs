@@ -19,7 +19,10 @@ use std::{
     time::Duration,
 };
 
-use harness::{ensure, tools::cpu_time};
+use harness::{
+    ensure,
+    tools::{cpu_time, involuntary_switches},
+};
 use round_robin::{Log, count_to_three, poll_by_hand, run_round_robin, run_woken, yield_now};
 
 /// A waker that counts its wake-ups.
@@ -359,21 +362,28 @@ async fn run_woken_polls_only_what_was_woken() {
 }
 
 async fn run_woken_waits_without_spinning() {
-    // One future woken from another thread after 200 ms. An executor that
-    // waits on a Condvar (or a channel) uses next to no CPU meanwhile (well
-    // under a millisecond); one that spins (unlock, yield, lock again) burns
-    // a core for all 200 ms. The bound, a tenth of the wall time (20 ms), is
-    // far above the waiting executor's CPU and a fraction of what a spinner
-    // gets even when every core is busy: yield_now still hands it its share,
-    // a third of a core or more with both cores of a 2-core machine loaded.
-    let (future, polls) = woken_from_thread(200, 7);
+    // One future woken from another thread after 400 ms. An executor that
+    // waits on a Condvar (or a channel) sleeps meanwhile: next to no CPU,
+    // and the kernel never has to take the CPU from it (0-4 involuntary
+    // context switches seen, on a loaded machine too). One that spins
+    // (unlock, yield, lock again) shows either way: on a quiet machine it
+    // burns a core (~400 ms of CPU), and where every core is busy it gets
+    // little CPU (a few ms) but is switched out at nearly every yield (60+
+    // switches in 300 ms, with both cores of a 2-core machine spun). Either
+    // bound alone misses one of the two; together they catch both.
+    const SWITCHES: u64 = 30;
+    let (future, polls) = woken_from_thread(400, 7);
+    let switches_before = involuntary_switches();
     let (cpu_before, started) = (cpu_time(), std::time::Instant::now());
     let outputs = run_woken(vec![future]);
     let wall = started.elapsed();
-    // Where the CPU time cannot be read (not Linux), only the polls count.
+    // Where they cannot be read (not Unix), only the polls count.
     let cpu = cpu_time()
         .zip(cpu_before)
         .map_or(Duration::ZERO, |(after, before)| after - before);
+    let switches = involuntary_switches()
+        .zip(switches_before)
+        .map_or(0, |(after, before)| after - before);
     let polled = polls.get();
     ensure!(
         outputs == [7] && polled == 2,
@@ -382,13 +392,14 @@ async fn run_woken_waits_without_spinning() {
     );
     let (cpu_ms, wall_ms) = (cpu.as_millis(), wall.as_millis());
     ensure!(
-        cpu * 10 < wall,
-        en: "run_woken used {cpu_ms} ms of CPU while it waited {wall_ms} ms for one wake-up: an \
-             executor with an empty queue must sleep (Condvar::wait, a channel's recv), not loop \
-             re-checking the queue",
-        ru: "run_woken потратил {cpu_ms} мс процессора, пока {wall_ms} мс ждал одного \
-             пробуждения: исполнитель с пустой очередью должен спать (Condvar::wait, recv у \
-             канала), а не крутиться, перепроверяя очередь",
+        cpu * 10 < wall && switches < SWITCHES,
+        en: "run_woken used {cpu_ms} ms of CPU, and was switched out {switches} times while it \
+             could still run, while it waited {wall_ms} ms for one wake-up: an executor with an \
+             empty queue must sleep (Condvar::wait, a channel's recv), not loop re-checking the \
+             queue",
+        ru: "run_woken потратил {cpu_ms} мс процессора и был вытеснен {switches} раз, пока мог \
+             работать, пока {wall_ms} мс ждал одного пробуждения: исполнитель с пустой очередью \
+             должен спать (Condvar::wait, recv у канала), а не крутиться, перепроверяя очередь",
     );
 }
 
