@@ -43,28 +43,33 @@ pub fn refused_url() -> String {
     format!("http://127.0.0.1:{port}/")
 }
 
-/// The CPU time this process has used so far, user and system, all its
-/// threads: what a busy loop spends and a sleeping wait does not. `None`
-/// where the standard library and libc give no way to read it (Windows):
-/// a test then skips what needs it.
-#[cfg(not(unix))]
-pub fn cpu_time() -> Option<Duration> {
-    None
-}
-
-/// The CPU time this process has used so far, user and system, all its
-/// threads: what a busy loop spends and a sleeping wait does not.
+/// What the kernel counts of this process so far, all its threads.
 #[cfg(unix)]
-pub fn cpu_time() -> Option<Duration> {
+fn resource_usage() -> libc::rusage {
     // SAFETY: an all-zero `rusage` is a valid value of the plain C struct,
     // and getrusage only writes into the one we own.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: RUSAGE_SELF with a valid pointer cannot fail.
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    usage
+}
+
+/// The CPU time this process has used so far, user and system, all its
+/// threads: what a busy loop spends and a sleeping wait does not. `None`
+/// where the standard library and libc give no way to read it (Windows):
+/// a test then skips what needs it.
+#[cfg(unix)]
+pub fn cpu_time() -> Option<Duration> {
+    let usage = resource_usage();
     let of = |time: libc::timeval| {
         Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
     };
     Some(of(usage.ru_utime) + of(usage.ru_stime))
+}
+
+#[cfg(not(unix))]
+pub fn cpu_time() -> Option<Duration> {
+    None
 }
 
 /// How many times the kernel took the CPU from this process's threads
@@ -74,20 +79,14 @@ pub fn cpu_time() -> Option<Duration> {
 /// busy, such a loop gets little CPU time, but it is switched out at each
 /// yield; where the machine is quiet, it is rarely switched out, but burns
 /// CPU time. `None` where it cannot be read (not Unix).
+#[cfg(unix)]
+pub fn involuntary_switches() -> Option<u64> {
+    u64::try_from(resource_usage().ru_nivcsw).ok()
+}
+
 #[cfg(not(unix))]
 pub fn involuntary_switches() -> Option<u64> {
     None
-}
-
-/// How many times the kernel took the CPU from this process's threads
-/// while they could still run (involuntary context switches).
-#[cfg(unix)]
-pub fn involuntary_switches() -> Option<u64> {
-    // SAFETY: as in `cpu_time`.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: RUSAGE_SELF with a valid pointer cannot fail.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    u64::try_from(usage.ru_nivcsw).ok()
 }
 
 /// Polls every future of `futures` together, in one task, until all are
