@@ -404,7 +404,7 @@ impl TaskCompiler<'_> {
 
         provide_runtime_libraries(
             &self.plan.runtime_libraries,
-            &self.folders.suites.join(rustc::RUNTIME_DIR),
+            &self.folders.suites.join(crate::sandbox::RUNTIME_DIR),
         )?;
 
         // The suites, and the compile-fail tests beside them: each is its
@@ -776,7 +776,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("libharness_1.so");
         std::fs::write(&library, "library").unwrap();
-        let folder = dir.path().join("suites").join(rustc::RUNTIME_DIR);
+        let folder = dir.path().join("suites").join(crate::sandbox::RUNTIME_DIR);
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join("libharness_0.so"), "an earlier plan's").unwrap();
 

@@ -131,24 +131,27 @@ fn plan_layouts(
         .iter()
         .map(|(task, layout)| (*task, layout))
         .collect();
-    // A new toolchain compiles everything anew: its identity is the
-    // sysroot and the rustc binary's size and time.
     let (sysroot, rustc) = toolchain()?;
+    // The harness and the protocol it speaks, read once: they name the
+    // shared harness's library and are part of the plan's digest.
+    let protocol = paths.repo.join("checker").join("protocol");
+    let harness_digest =
+        crate::integrity::digest_of(&[paths.harness.as_path(), protocol.as_path()], ())?;
     let standard_library = shared_standard_library(&sysroot);
     let files = workspace::files(
         manifest,
         &borrowed,
         crates_root,
         paths,
-        standard_library.is_some(),
+        standard_library.is_some().then_some(harness_digest),
     )?;
     let suite_dirs: Vec<PathBuf> = layouts
         .iter()
         .map(|(task, _)| task.suite_dir(manifest))
         .collect();
-    let protocol = paths.repo.join("checker").join("protocol");
-    let mut guarded: Vec<&Path> = suite_dirs.iter().map(PathBuf::as_path).collect();
-    guarded.extend([paths.harness.as_path(), protocol.as_path()]);
+    let guarded: Vec<&Path> = suite_dirs.iter().map(PathBuf::as_path).collect();
+    // A new toolchain compiles everything anew: its identity is the
+    // sysroot and the rustc binary's size and time.
     let toolchain_id = std::fs::metadata(&rustc)
         .map(|meta| (meta.len(), meta.modified().ok()))
         .ok();
@@ -156,6 +159,7 @@ fn plan_layouts(
         &guarded,
         (
             &files,
+            harness_digest,
             PLAN_FORMAT,
             env!("CARGO_PKG_VERSION"),
             &sysroot,

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use wait_timeout::ChildExt as _;
 
 use super::plan::{Plan, Unit};
-use crate::sandbox::{BuildConfinement, Sandbox};
+use crate::sandbox::{BuildConfinement, RUNTIME_DIR, Sandbox};
 
 /// What a student's unit is renamed by: its artifacts never share a name,
 /// nor a crate identity, with the course's stub of the same crate.
@@ -31,10 +31,6 @@ pub const STUDENT_SUFFIX: &str = "s";
 /// Variables the compiler and the linker it runs need; nothing else of the
 /// checker's environment reaches a build.
 const PASSED_THROUGH: &[&str] = &["PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TZ"];
-
-/// The folder beside a suite binary holding the dynamic libraries it loads
-/// (the sandbox lets a test read it).
-pub const RUNTIME_DIR: &str = crate::sandbox::RUNTIME_DIR;
 
 /// How long one compilation may take before it is taken for a macro that
 /// never returns.

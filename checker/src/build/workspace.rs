@@ -187,22 +187,20 @@ pub fn files(
     layouts: &[(&Task, &TaskLayout)],
     crates_root: &Path,
     paths: &BuildPaths,
-    shared_harness: bool,
+    shared_harness: Option<u64>,
 ) -> anyhow::Result<Files> {
     let mut files = Files::new();
     let mut members = Vec::new();
-    let harness = if shared_harness {
-        files.extend(shared_harness_files(manifest, paths)?);
-        members.push(Value::from(SHARED_HARNESS_DIR));
-        toml_table([
-            ("package", SHARED_HARNESS_DIR.into()),
-            ("path", format!("../{SHARED_HARNESS_DIR}").into()),
-        ])
-    } else {
-        toml_table([
-            ("package", "grading-harness".into()),
-            ("path", path_value(&paths.harness)?),
-        ])
+    let harness = match shared_harness {
+        Some(harness_digest) => {
+            files.extend(shared_harness_files(manifest, paths, harness_digest)?);
+            members.push(Value::from(SHARED_HARNESS_DIR));
+            toml_table([
+                ("package", SHARED_HARNESS_DIR.into()),
+                ("path", format!("../{SHARED_HARNESS_DIR}").into()),
+            ])
+        }
+        None => harness_dependency(paths)?,
     };
     for (task, layout) in layouts {
         let crate_dir = crates_root.join(&task.dir);
@@ -391,25 +389,21 @@ pub const SHARED_HARNESS_DIR: &str = "shared-harness";
 /// 0.3 s, for every suite of every re-grade. Its library name carries a
 /// digest of what it holds, so that the library of one plan never stands
 /// in for another's in the shared folder of dependencies.
-fn shared_harness_files(manifest: &Manifest, paths: &BuildPaths) -> anyhow::Result<Files> {
-    let protocol = paths.repo.join("checker").join("protocol");
-    let digest = crate::integrity::digest_of(
-        &[paths.harness.as_path(), protocol.as_path()],
-        (
-            toml::to_string(&manifest.dependencies).unwrap_or_default(),
-            // How it is linked (`-Bsymbolic`, by the recorder).
-            "symbolic",
-        ),
-    )?;
+/// `harness_digest` is the digest of the harness's (and its protocol's)
+/// files.
+fn shared_harness_files(
+    manifest: &Manifest,
+    paths: &BuildPaths,
+    harness_digest: u64,
+) -> anyhow::Result<Files> {
+    let digest = crate::integrity::hash_of((
+        harness_digest,
+        toml::to_string(&manifest.dependencies).unwrap_or_default(),
+        // How it is linked (`-Bsymbolic`, by the recorder).
+        "symbolic",
+    ));
     let mut dependencies = manifest.dependencies.clone();
-    dependencies.insert(
-        "harness_impl".into(),
-        toml_table([
-            ("package", "grading-harness".into()),
-            ("path", path_value(&paths.harness)?),
-        ])
-        .into(),
-    );
+    dependencies.insert("harness_impl".into(), harness_dependency(paths)?.into());
     // An `extern crate` for each, or the compiler would leave out of the
     // library the crates the harness itself does not use.
     let mut source = String::from(
@@ -435,6 +429,14 @@ fn shared_harness_files(manifest: &Manifest, paths: &BuildPaths) -> anyhow::Resu
             generated(&package)?,
         ),
         (format!("{SHARED_HARNESS_DIR}/lib.rs"), source.into_bytes()),
+    ]))
+}
+
+/// A dependency on the harness crate itself.
+fn harness_dependency(paths: &BuildPaths) -> anyhow::Result<Table> {
+    Ok(toml_table([
+        ("package", "grading-harness".into()),
+        ("path", path_value(&paths.harness)?),
     ]))
 }
 
@@ -538,7 +540,7 @@ mod tests {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let manifest = Manifest::load(&repo.join("checker/suites")).unwrap();
         let paths = BuildPaths::for_repo(repo);
-        let files = shared_harness_files(&manifest, &paths).unwrap();
+        let files = shared_harness_files(&manifest, &paths, 7).unwrap();
         let package: Table = toml::from_str(
             std::str::from_utf8(&files[&format!("{SHARED_HARNESS_DIR}/Cargo.toml")]).unwrap(),
         )
