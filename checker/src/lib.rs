@@ -6,6 +6,8 @@
 //! → [`verdict`] (statuses and points) → [`report`] (terminal or JSON).
 //! [`grading`] strings them together; [`verify`] uses it to prove the suites
 //! right against the solutions, the stubs and planted [`mutants`].
+//! [`class`] grades many submissions at once, and uses [`similarity`] to
+//! show which of them share their code.
 
 pub mod build;
 pub mod class;
@@ -22,6 +24,7 @@ pub mod provenance;
 pub mod report;
 pub mod run;
 pub mod sandbox;
+pub mod similarity;
 pub mod state;
 pub mod statement;
 pub mod submission;
