@@ -74,6 +74,10 @@ pub enum Command {
     /// For instructors: the class report (one self-contained HTML file) from
     /// one or more class.json files (several: the shards of one class).
     ClassReport(ClassReportArgs),
+    /// For instructors: similar code among a class's submissions, per task
+    /// (`batch` does this too, into class.json and the class report), for a
+    /// class graded elsewhere. Writes similarity.json and similarity.html.
+    Similar(SimilarArgs),
     /// Runs one test in the sandbox: the checker starts it, people do not.
     #[command(name = "sandbox-exec", hide = true)]
     SandboxExec(SandboxExecArgs),
@@ -354,6 +358,24 @@ pub struct BatchArgs {
 
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The class: one folder per student, as for `batch`.
+    pub class: PathBuf,
+
+    /// Where to write similarity.json and similarity.html.
+    #[arg(long, value_name = "DIR", default_value = "similarity")]
+    pub out: PathBuf,
+
+    /// A CSV mapping folders to student ids, as for `batch`.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+
+    /// Compare CLASS even though it looks like one student's submission.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -122,6 +122,41 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
         "{csv}"
     );
     assert!(csv.contains("erin,erin-gh,0,100,0,,,,,,missing,"), "{csv}");
+    // Alice, Carol and Dave hand in the reference's code: a group on the
+    // tasks compared; Bob's untouched stubs are nobody's code; task 1 has
+    // too little code of the students' own to be compared.
+    let similarity = &class["similarity"]["tasks"];
+    let listed = |task: usize| -> Vec<String> {
+        similarity[task]["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|pair| {
+                format!(
+                    "{}|{} {}",
+                    pair["a"].as_str().unwrap(),
+                    pair["b"].as_str().unwrap(),
+                    pair["score"]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        listed(0),
+        ["alice|carol 1.0", "alice|dave 1.0", "carol|dave 1.0"],
+        "{similarity:#}"
+    );
+    assert_eq!(
+        similarity[0]["groups"],
+        serde_json::json!([["alice", "carol", "dave"]])
+    );
+    assert_eq!(similarity[0]["compared"], 3);
+    assert_eq!(similarity[1]["judged"], false);
+    assert!(listed(1).is_empty());
+    assert_eq!(listed(4), ["alice|carol 1.0"]);
+    let region = &similarity[0]["pairs"][0]["regions"][0];
+    assert_eq!(region["a"]["file"], "src/lib.rs");
+    assert!(region["tokens"].as_u64().unwrap() > 100, "{region:#}");
     for student in ["alice", "bob", "carol", "dave"] {
         let dir = out.join("students").join(student);
         let grade = record(&dir.join("grade.json"));
@@ -155,12 +190,12 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
     for k in 1..=2 {
         let shard = format!("{k}/2");
         batch(&["--shard", &shard], shard_out(k).to_str().unwrap());
-        // The first shard also lists the roster's missing student.
+        // The first shard also lists the roster's missing student, and
+        // compares the whole class.
         let students = if k == 1 { 3 } else { 2 };
-        assert_eq!(
-            scores(&record(&shard_out(k).join("class.json"))).len(),
-            students
-        );
+        let shard_record = record(&shard_out(k).join("class.json"));
+        assert_eq!(scores(&shard_record).len(), students);
+        assert_eq!(shard_record["similarity"].is_object(), k == 1);
     }
     let page = scratch.path().join("report.html");
     let merged = scratch.path().join("merged.json");
@@ -176,9 +211,14 @@ fn a_class_is_graded_resumed_sharded_and_reported() {
     assert!(said.contains("5 students"), "{said}");
     let merged = record(&merged);
     assert_eq!(scores(&merged), expected);
+    assert_eq!(merged["similarity"], class["similarity"]);
     assert!(scratch.path().join("merged.csv").is_file());
 
-    report_matches(&std::fs::read_to_string(&page).unwrap(), &merged);
+    let page = std::fs::read_to_string(&page).unwrap();
+    report_matches(&page, &merged);
+    assert!(page.contains("data-pair=\"alice|dave\""));
+    assert!(page.contains("Similar small solutions are expected"));
+    assert!(page.contains("<p class=\"not-judged\" data-judged=\"false\">"));
 
     // A student in two records is refused.
     let twice = checker_out_err(&[
@@ -203,9 +243,15 @@ fn checker_out_err(args: &[&str]) -> String {
 
 /// The page's figures, read from its data attributes, against class.json.
 fn report_matches(page: &str, class: &serde_json::Value) {
-    for outside in ["<script", "src=", "href=", "@import", "url("] {
+    // Outside the students' code (escaped text in <pre>), nothing is
+    // fetched; the only links are to the page's own anchors.
+    let markup: String = page
+        .split("<pre>")
+        .map(|part| part.split_once("</pre>").map_or(part, |(_, after)| after))
+        .collect();
+    for outside in ["<script", "src=", "href=\"h", "href=\"/", "@import", "url("] {
         assert!(
-            !page.contains(outside),
+            !markup.contains(outside),
             "self-contained, yet it has {outside}"
         );
     }
@@ -313,4 +359,44 @@ fn batch_refuses_a_folder_that_is_one_submission() {
     );
     assert!(said.contains("checker --exercises"), "{said}");
     assert!(!out.path().join("class.json").exists());
+}
+
+/// `checker similar` on a class graded elsewhere: the pair of copies is
+/// listed, the names and the code shown are escaped, and an untouched
+/// stub is compared with no one.
+#[test]
+fn similar_lists_copies_with_their_code_escaped() {
+    let scratch = tempfile::tempdir().unwrap();
+    let class = scratch.path().join("class");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    support::copy_tree(&repo.join("solutions"), &class.join("<img src=x>"));
+    support::copy_tree(&repo.join("solutions"), &class.join("yan"));
+    support::copy_tree(&repo.join("checker/pristine"), &class.join("zed"));
+    let out = scratch.path().join("out");
+    let said = checker_ok(&[
+        "similar",
+        class.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(said.contains("Compared 3 submissions"), "{said}");
+    assert!(
+        said.contains("task 4 site-check: 1 pair(s) listed: <img src=x> · yan 1.00"),
+        "{said}"
+    );
+    let found = record(&out.join("similarity.json"));
+    let site_check = &found["tasks"][4];
+    assert_eq!(site_check["compared"], 2);
+    assert_eq!(site_check["pairs"][0]["a"], "<img src=x>");
+    assert_eq!(site_check["pairs"][0]["b"], "yan");
+    let page = std::fs::read_to_string(out.join("similarity.html")).unwrap();
+    assert!(
+        page.contains("&lt;img src=x&gt; · yan"),
+        "the name is escaped"
+    );
+    assert!(!page.contains("<img src=x>"));
+    // The reference's own code, escaped line by line, shared lines marked.
+    assert!(page.contains("Vec&lt;Option&lt;SiteResult&gt;&gt;"));
+    assert!(!page.contains("Vec<Option<SiteResult>>"));
+    assert!(page.contains("<span class=\"m\">"));
 }

@@ -49,6 +49,8 @@ pub struct BatchOptions<'a> {
     /// Roster students with no submission folder, as (folder, student):
     /// recorded as `missing`.
     pub missing: &'a [(String, String)],
+    /// Similar submissions, for class.json (the first shard's).
+    pub similarity: Option<&'a crate::similarity::Similarity>,
 }
 
 /// What a batch did.
@@ -151,6 +153,7 @@ pub fn grade_class(
     bar.finish_and_clear();
 
     let mut record = ClassRecord::new(&grader.manifest);
+    record.similarity = options.similarity.cloned();
     record.students = records
         .into_iter()
         .map(|record| record.expect("every submission is recorded"))

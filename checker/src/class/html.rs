@@ -210,7 +210,8 @@ pub fn render(class: &ClassRecord) -> String {
     let title = escape(&class.title);
     let _ = write!(
         page,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}: class report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}: class report</h1>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}: class report</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n<h1>{title}: class report</h1>\n",
+        super::similar_html::STYLE
     );
     let _ = writeln!(
         page,
@@ -266,6 +267,9 @@ pub fn render(class: &ClassRecord) -> String {
             let _ = writeln!(page, "<li>{}: {}</li>", escape(student), escape(error));
         }
         page.push_str("</ul>\n");
+    }
+    if let Some(similarity) = &class.similarity {
+        super::similar_html::section(&mut page, similarity);
     }
     page.push_str("<h2>Students</h2>\n<table class=\"students\">\n<tr><th>student</th><th>score</th><th>bonus</th><th>status</th></tr>\n");
     for student in &class.students {
@@ -388,7 +392,7 @@ fn test_table(page: &mut String, summary: &ClassSummary) {
 
 /// Student text (a name, a message) as HTML text or an attribute value:
 /// markup escaped, control characters shown.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     crate::report::visible::plain(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -397,7 +401,7 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
+pub const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f4f4f4}.facts{font-size:1.1em}.axis{font-size:11px;fill:#555}svg text{font-size:12px}\
 .rate{display:inline-block;height:10px;background:#e45756;margin-right:6px}.message{font-size:.9em;color:#444}\

@@ -8,4 +8,6 @@ pub mod batch;
 pub mod html;
 pub mod record;
 pub mod roster;
+pub mod similar_html;
+pub mod similarity;
 pub mod submissions;

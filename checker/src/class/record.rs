@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     manifest::Manifest,
     messages::shortened,
+    similarity::Similarity,
     verdict::{Grade, TaskStatus, TestStatus},
 };
 
@@ -29,6 +30,10 @@ pub struct ClassRecord {
     pub max_bonus: u32,
     pub tasks: Vec<TaskInfo>,
     pub students: Vec<StudentRecord>,
+    /// Similar submissions, per task (absent when not computed: a shard
+    /// other than the first, or a record of before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<Similarity>,
 }
 
 /// A task as the class was graded on it.
@@ -123,6 +128,7 @@ impl ClassRecord {
             max_bonus: tasks.iter().map(|task| task.max_bonus_points).sum(),
             tasks,
             students: Vec::new(),
+            similarity: None,
         }
     }
 
@@ -156,6 +162,10 @@ impl ClassRecord {
                 record.title
             );
             merged.students.extend(record.students);
+            // The first shard compares the whole class; the others do not.
+            if merged.similarity.is_none() {
+                merged.similarity = record.similarity;
+            }
         }
         merged.students.sort_by(|a, b| a.student.cmp(&b.student));
         if let Some(pair) = merged

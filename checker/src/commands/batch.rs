@@ -1,15 +1,41 @@
 //! `checker batch`: grade a class, then say what came of it.
 
-use std::process::ExitCode;
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use checker::class::{
     batch::{self, BatchOptions},
     roster::Roster,
     submissions::{self, Shard},
 };
+use checker::manifest::Manifest;
 
 use super::Context;
 use crate::cli::BatchArgs;
+
+/// `class`, canonical, unless it looks like one student's submission (it
+/// holds task folders itself) and `force` is not given.
+pub fn class_folder(class: &Path, manifest: &Manifest, force: bool) -> anyhow::Result<PathBuf> {
+    let class = super::existing_dir(class.to_path_buf())?;
+    let task_dirs: Vec<&str> = manifest
+        .tasks
+        .iter()
+        .map(|task| task.dir.as_str())
+        .collect();
+    if let Some(found) = submissions::looks_like_one_submission(&class, &task_dirs)
+        && !force
+    {
+        anyhow::bail!(
+            "{} looks like one student's submission, not a class: it holds {}. Grade it with `checker --exercises {}`; a class folder holds one folder per student. Pass --force to take each of its folders as a student all the same.",
+            class.display(),
+            found.display(),
+            class.display()
+        );
+    }
+    Ok(class)
+}
 
 pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
     // The inner gradings draw no bars of their own: the batch has one.
@@ -34,23 +60,7 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Roster::load(path)?,
         None => Roster::default(),
     };
-    let class = super::existing_dir(args.class.clone())?;
-    let task_dirs: Vec<&str> = grader
-        .manifest
-        .tasks
-        .iter()
-        .map(|task| task.dir.as_str())
-        .collect();
-    if let Some(found) = submissions::looks_like_one_submission(&class, &task_dirs)
-        && !args.force
-    {
-        anyhow::bail!(
-            "{} looks like one student's submission, not a class: it holds {}. Grade it with `checker --exercises {}`; a class folder holds one folder per student. Pass --force to grade each of its folders as a student all the same.",
-            class.display(),
-            found.display(),
-            class.display()
-        );
-    }
+    let class = class_folder(&args.class, &grader.manifest, args.force)?;
     let shard = args.shard.unwrap_or(Shard::ALL);
     let found = submissions::discover(&class, &roster, shard, &args.out)?;
     // The roster's students with no folder are recorded as missing, by the
@@ -85,6 +95,19 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let trusted = checker::paths::canonical(&context.repo.join("exercises"))?;
+    // The whole class is compared, by the first shard only (merging keeps
+    // one comparison): a copy may well be in another shard.
+    let similarity = if shard.index == 1 {
+        let class_submissions = submissions::discover(&class, &roster, Shard::ALL, &args.out)?;
+        Some(super::similar::compare(
+            context,
+            &grader.manifest,
+            &class_submissions,
+            &trusted,
+        )?)
+    } else {
+        None
+    };
     let salt =
         submissions::grader_salt(&[&grader.manifest.suites_dir, &grader.paths.harness, &trusted])?;
     let summary = batch::grade_class(
@@ -98,6 +121,7 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
             salt,
             progress: !args.run.quiet,
             missing: &missing,
+            similarity: similarity.as_ref(),
         },
     )?;
     let per = summary.secs / summary.graded.max(1) as f64;
@@ -111,6 +135,9 @@ pub fn run(context: &Context, args: &BatchArgs) -> anyhow::Result<ExitCode> {
         args.out.join("class.csv").display(),
         args.out.join("students").display(),
     ))?;
+    if let Some(similarity) = &similarity {
+        context.print(&super::similar::summary(similarity))?;
+    }
     if !missing.is_empty() {
         context.print(&format!(
             "{} roster student(s) handed nothing in (recorded as missing): {}\n",

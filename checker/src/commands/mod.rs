@@ -7,6 +7,7 @@ mod class_report;
 mod grade;
 mod gradescope;
 mod list;
+mod similar;
 mod student;
 mod verify;
 mod watch;
@@ -117,6 +118,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Gradescope(args)) => gradescope::run(&context, args),
         Some(Command::Batch(args)) => batch::run(&context, args),
         Some(Command::ClassReport(args)) => class_report::run(&context, args),
+        Some(Command::Similar(args)) => similar::run(&context, args),
         Some(Command::SandboxExec(_)) => {
             unreachable!("main runs the launcher before anything else")
         }

@@ -160,6 +160,35 @@ fn take_task(
     Ok(intake)
 }
 
+/// The student's source files of `task` in its folder `task_dir` (a
+/// submission's, or the course's): every `.rs` file under the folders the
+/// student edits, as (name relative to `task_dir`, text), read within the
+/// submission limits (a file that is not UTF-8 is read with its bad bytes
+/// replaced). A folder that does not exist has none.
+pub fn source_files(task: &Task, task_dir: &Path) -> Vec<(String, String)> {
+    let folders = source_folders(task);
+    let listing = listing::list(task_dir, Limits::SUBMISSION);
+    listing
+        .files
+        .keys()
+        .filter(|relative| {
+            relative.ends_with(".rs")
+                && folders.iter().any(|folder| {
+                    relative
+                        .strip_prefix(folder.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+                })
+        })
+        .filter_map(|relative| {
+            let bytes = listing.read(relative)?;
+            Some((
+                relative.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))
+        })
+        .collect()
+}
+
 /// The `src` folders that hold the task's `edit` and `bonus_files`, relative
 /// to the task folder (`src`, `macros/src`).
 fn source_folders(task: &Task) -> Vec<String> {
