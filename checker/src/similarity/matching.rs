@@ -251,12 +251,12 @@ mod tests {
     const K: usize = 6;
 
     fn document(text: &str, base: &HashSet<u64>) -> Fingerprinted {
-        let (tokens, _) = tokenize(&[("lib.rs".to_owned(), text.to_owned())]);
+        let (tokens, _) = tokenize(&[("lib.rs".to_owned(), text.to_owned())], usize::MAX);
         Fingerprinted::new(tokens, K, base)
     }
 
     fn base_of(text: &str) -> HashSet<u64> {
-        let (tokens, _) = tokenize(&[("lib.rs".to_owned(), text.to_owned())]);
+        let (tokens, _) = tokenize(&[("lib.rs".to_owned(), text.to_owned())], usize::MAX);
         kgram_hashes(&tokens, K).into_iter().collect()
     }
 

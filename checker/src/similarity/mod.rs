@@ -142,18 +142,16 @@ pub struct TaskDocuments<'a> {
 
 impl<'a> TaskDocuments<'a> {
     pub fn new(base: &[(String, String)], documents: &'a [Document], k: usize) -> Self {
-        let (base_tokens, _) = tokens::tokenize(base);
+        let (base_tokens, _) = tokens::tokenize(base, MAX_TOKENS);
         let base: HashSet<u64> = kgram_hashes(&base_tokens, k).into_iter().collect();
         let mut unreadable = BTreeMap::new();
         let documents = documents
             .iter()
             .map(|document| {
-                let (mut tokens, refused) = tokens::tokenize(&document.files);
+                let (tokens, refused) = tokens::tokenize(&document.files, MAX_TOKENS);
                 if !refused.is_empty() {
                     unreadable.insert(document.student.clone(), refused);
                 }
-                tokens.kinds.truncate(MAX_TOKENS);
-                tokens.places.truncate(MAX_TOKENS);
                 (document, Fingerprinted::new(tokens, k, &base))
             })
             .collect();

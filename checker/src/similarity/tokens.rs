@@ -26,37 +26,56 @@ pub struct Tokens {
     pub places: Vec<(u16, u32)>,
 }
 
-/// Lexes `files` (name, text) into one token stream. A file the lexer
-/// refuses (an unclosed bracket, say) adds nothing, and its name is
-/// returned beside: a submission that does not compile still has code to
-/// compare, but not that file's.
-pub fn tokenize(files: &[(String, String)]) -> (Tokens, Vec<String>) {
+/// Lexes `files` (name, text) into one token stream of at most `limit`
+/// tokens. A file the lexer refuses (an unclosed bracket, say) adds
+/// nothing, and its name is returned beside: a submission that does not
+/// compile still has code to compare, but not that file's.
+pub fn tokenize(files: &[(String, String)], limit: usize) -> (Tokens, Vec<String>) {
     let mut tokens = Tokens::default();
     let mut refused = Vec::new();
     for (index, (name, text)) in files.iter().enumerate() {
         let file = u16::try_from(index).unwrap_or(u16::MAX);
         match text.parse::<TokenStream>() {
-            Ok(stream) => push_stream(&mut tokens, file, stream),
+            Ok(stream) => push_stream(&mut tokens, file, stream, limit),
             Err(_) => refused.push(name.clone()),
         }
+        // With span locations, proc-macro2 keeps every text it lexed for
+        // the thread's life; the lines are read, so let it go (a class of
+        // large files would otherwise stay in memory to the end).
+        proc_macro2::extra::invalidate_current_thread_spans();
     }
     (tokens, refused)
 }
 
-fn push_stream(tokens: &mut Tokens, file: u16, stream: TokenStream) {
-    let mut trees = stream.into_iter().peekable();
-    while let Some(tree) = trees.next() {
+/// Flattens `stream` into `tokens`, brackets as tokens of their own. A
+/// stack, not recursion: a file of a million nested brackets is still a
+/// file a student can hand in.
+fn push_stream(tokens: &mut Tokens, file: u16, stream: TokenStream, limit: usize) {
+    let mut open: Vec<(
+        std::iter::Peekable<proc_macro2::token_stream::IntoIter>,
+        &str,
+        usize,
+    )> = vec![(stream.into_iter().peekable(), "", 0)];
+    while let Some((trees, _, _)) = open.last_mut() {
+        if tokens.kinds.len() >= limit {
+            return;
+        }
+        let Some(tree) = trees.next() else {
+            let (_, close, line) = open.pop().expect("a stream is open");
+            push(tokens, file, line, close);
+            continue;
+        };
         match tree {
             TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
+                let (open_text, close) = match group.delimiter() {
                     Delimiter::Parenthesis => ("(", ")"),
                     Delimiter::Brace => ("{", "}"),
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::None => ("", ""),
                 };
-                push(tokens, file, group.span_open().start().line, open);
-                push_stream(tokens, file, group.stream());
-                push(tokens, file, group.span_close().start().line, close);
+                push(tokens, file, group.span_open().start().line, open_text);
+                let close_line = group.span_close().start().line;
+                open.push((group.stream().into_iter().peekable(), close, close_line));
             }
             TokenTree::Punct(punct) => {
                 // `#[doc = "..."]` and `#![doc = "..."]` are comments.
@@ -69,7 +88,7 @@ fn push_stream(tokens: &mut Tokens, file: u16, stream: TokenStream) {
                     if let Some(TokenTree::Group(attribute)) = ahead.next()
                         && is_doc(&attribute)
                     {
-                        trees = ahead;
+                        *trees = ahead;
                         continue;
                     }
                 }
@@ -166,7 +185,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<u64> {
-        let (tokens, refused) = tokenize(&[("lib.rs".to_owned(), text.to_owned())]);
+        let (tokens, refused) = tokenize(&[("lib.rs".to_owned(), text.to_owned())], usize::MAX);
         assert!(refused.is_empty());
         tokens.kinds
     }
@@ -192,21 +211,41 @@ mod tests {
 
     #[test]
     fn tokens_know_their_file_and_line() {
-        let (tokens, _) = tokenize(&[
-            ("a.rs".to_owned(), "fn a() {}".to_owned()),
-            ("b.rs".to_owned(), "\n\nfn b() {}".to_owned()),
-        ]);
+        let (tokens, _) = tokenize(
+            &[
+                ("a.rs".to_owned(), "fn a() {}".to_owned()),
+                ("b.rs".to_owned(), "\n\nfn b() {}".to_owned()),
+            ],
+            usize::MAX,
+        );
         assert_eq!(tokens.places.first(), Some(&(0, 1)));
         assert_eq!(tokens.places.last(), Some(&(1, 3)));
     }
 
     #[test]
     fn a_file_the_lexer_refuses_is_named_and_skipped() {
-        let (tokens, refused) = tokenize(&[
-            ("broken.rs".to_owned(), "fn a() {".to_owned()),
-            ("ok.rs".to_owned(), "fn b() {}".to_owned()),
-        ]);
+        let (tokens, refused) = tokenize(
+            &[
+                ("broken.rs".to_owned(), "fn a() {".to_owned()),
+                ("ok.rs".to_owned(), "fn b() {}".to_owned()),
+            ],
+            usize::MAX,
+        );
         assert_eq!(refused, ["broken.rs"]);
         assert_eq!(tokens.kinds.len(), 6);
+    }
+
+    #[test]
+    fn deep_nesting_and_length_are_bounded() {
+        // Deeper than any stack would take by recursion.
+        let nested = format!("{}{}", "(".repeat(300_000), ")".repeat(300_000));
+        let (tokens, refused) = tokenize(&[("deep.rs".to_owned(), nested)], 1000);
+        assert!(refused.is_empty());
+        assert_eq!(tokens.kinds.len(), 1000);
+        let (all, _) = tokenize(
+            &[("lib.rs".to_owned(), "fn a() { b(c) }".to_owned())],
+            usize::MAX,
+        );
+        assert_eq!(all.kinds.len(), 10);
     }
 }
