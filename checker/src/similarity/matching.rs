@@ -130,6 +130,13 @@ impl Fingerprinted {
     }
 }
 
+impl Fingerprinted {
+    /// Whether token `at` is the student's own (in no k-gram of the stub).
+    pub fn is_own(&self, at: usize) -> bool {
+        self.own[at]
+    }
+}
+
 /// A stretch of tokens the same in both documents: `len` tokens from `a`
 /// in the first and from `b` in the second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -303,12 +303,22 @@ fn regions_of(
             .get(usize::from(file))
             .map_or_else(String::new, |(name, _)| name.clone())
     };
+    // A tile reaches up to k - 1 tokens into the stub's code on either
+    // side (a k-gram that straddles the two is nobody's base): the lines
+    // shown start and end at the students' own tokens.
+    let own = |at: usize| first.1.is_own(tile.a + at) || second.1.is_own(tile.b + at);
+    let Some(from) = (0..tile.len).find(|&at| own(at)) else {
+        return Vec::new();
+    };
+    let to = (0..tile.len)
+        .rev()
+        .find(|&at| own(at))
+        .map_or(from, |at| at + 1);
     let mut regions: Vec<Region> = Vec::new();
-    let mut start = 0;
-    for at in 1..=tile.len {
-        let split = at == tile.len
-            || place_a(at).0 != place_a(start).0
-            || place_b(at).0 != place_b(start).0;
+    let mut start = from;
+    for at in from + 1..=to {
+        let split =
+            at == to || place_a(at).0 != place_a(start).0 || place_b(at).0 != place_b(start).0;
         if split {
             let (a_first, a_last) = (place_a(start), place_a(at - 1));
             let (b_first, b_last) = (place_b(start), place_b(at - 1));
@@ -409,7 +419,9 @@ mod tests {
         assert_eq!((pair.a.as_str(), pair.b.as_str()), ("adam", "zoe"));
         assert!(pair.score > 0.95, "{pair:?}");
         let region = &pair.regions[0];
-        assert_eq!((region.a.first, region.a.last), (2, 9));
+        // Line 2 is the stub's signature: the region starts where the
+        // student's code does.
+        assert_eq!((region.a.first, region.a.last), (3, 9));
         assert_eq!(region.a.file, "src/lib.rs");
         assert_eq!(task.sources.len(), 2);
         assert!(task.groups.is_empty());
