@@ -30,9 +30,10 @@ pub fn section(page: &mut String, similarity: &Similarity) {
 fn task_section(page: &mut String, task: &TaskSimilarity) {
     let _ = writeln!(
         page,
-        "<h3 data-similar-task=\"{0}\">Task {0} {1}</h3>",
+        "<h3 data-similar-task=\"{0}\" data-folder=\"{2}\">Task {0} {1} <code>{2}/</code></h3>",
         task.number,
-        escape(&task.slug)
+        escape(&task.slug),
+        escape(&task.folder)
     );
     if !task.judged {
         let _ = writeln!(
@@ -70,12 +71,13 @@ fn task_section(page: &mut String, task: &TaskSimilarity) {
     for (at, pair) in task.pairs.iter().enumerate() {
         let _ = writeln!(
             page,
-            "<tr data-pair=\"{a}|{b}\" data-score=\"{score:.3}\"><td>{a} · {b}</td><td>{score:.2}</td><td>{} of {} · {} of {}</td><td><a href=\"#pair-{}-{at}\">side by side</a></td></tr>",
+            "<tr data-pair=\"{a}|{b}\" data-score=\"{score:.3}\"><td>{a} · {b}</td><td>{score:.2}</td><td>{} of {} · {} of {}</td><td><a href=\"#pair-{}-{}-{at}\">side by side</a></td></tr>",
             pair.shared_tokens[0],
             pair.own_tokens[0],
             pair.shared_tokens[1],
             pair.own_tokens[1],
             task.number,
+            anchor(&task.folder),
             a = escape(&pair.a),
             b = escape(&pair.b),
             score = pair.score,
@@ -85,6 +87,14 @@ fn task_section(page: &mut String, task: &TaskSimilarity) {
     for (at, pair) in task.pairs.iter().enumerate() {
         side_by_side(page, task, at, pair);
     }
+}
+
+/// A folder as part of an id: `macros/src` → `macros-src`.
+fn anchor(folder: &str) -> String {
+    folder
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 /// All pairs' scores, as a row of ten bars.
@@ -116,8 +126,9 @@ fn score_bands(page: &mut String, bands: &[usize; 10]) {
 fn side_by_side(page: &mut String, task: &TaskSimilarity, at: usize, pair: &SimilarPair) {
     let _ = writeln!(
         page,
-        "<details class=\"pair\" id=\"pair-{}-{at}\"><summary>{} · {}: {:.2}</summary>",
+        "<details class=\"pair\" id=\"pair-{}-{}-{at}\"><summary>{} · {}: {:.2}</summary>",
         task.number,
+        anchor(&task.folder),
         escape(&pair.a),
         escape(&pair.b),
         pair.score

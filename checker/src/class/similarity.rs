@@ -1,7 +1,13 @@
 //! Similar submissions in a class: each student's code of each task, taken
 //! the way grading takes it (the task folders wherever the upload put
 //! them, only the files a student edits, within the submission limits),
-//! compared task by task with the stub as base code ([`crate::similarity`]).
+//! compared with the stub as base code ([`crate::similarity`]).
+//!
+//! The unit compared is one source folder of a task: task 2's `src/` and
+//! its bonus macro's `macros/src/` apart. Each is small enough that
+//! independent solutions converge (the evaluation class measures each
+//! alone), and a sum of two small parts would be compared as one large
+//! one, which nothing measured says is safe.
 
 use std::path::Path;
 
@@ -38,23 +44,40 @@ pub fn of_class(
                 .collect(),
         );
     }
+    // (task's index, source folder) for every folder of every task.
+    let units: Vec<(usize, String)> = tasks
+        .iter()
+        .enumerate()
+        .flat_map(|(at, task)| {
+            submission::source_folders(task)
+                .into_iter()
+                .map(move |folder| (at, folder))
+        })
+        .collect();
     let compared = std::thread::scope(|scope| {
-        let workers: Vec<_> = tasks
+        let workers: Vec<_> = units
             .iter()
-            .enumerate()
-            .map(|(at, task)| {
-                let code = &code;
+            .map(|(at, folder)| {
+                let (code, task) = (&code, tasks[*at]);
                 scope.spawn(move || {
-                    let base = base_code(task, trusted, pristine);
+                    let base = in_folder(base_code(task, trusted, pristine), folder);
                     let documents: Vec<Document> = submissions
                         .iter()
                         .zip(code)
                         .map(|(submission, files)| Document {
                             student: submission.student.clone(),
-                            files: files[at].clone(),
+                            files: in_folder(files[*at].clone(), folder),
                         })
                         .collect();
-                    similarity::compare_task(task.number, &task.slug, &base, &documents, settings)
+                    let mut compared = similarity::compare_task(
+                        task.number,
+                        &task.slug,
+                        &base,
+                        &documents,
+                        settings,
+                    );
+                    compared.folder = folder.clone();
+                    compared
                 })
             })
             .collect();
@@ -67,6 +90,17 @@ pub fn of_class(
         settings: *settings,
         tasks: compared,
     })
+}
+
+/// The files of `files` under `folder`.
+fn in_folder(files: Vec<(String, String)>, folder: &str) -> Vec<(String, String)> {
+    files
+        .into_iter()
+        .filter(|(name, _)| {
+            name.strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .collect()
 }
 
 /// The stub's files of `task`: the shipped ones in `pristine` over the

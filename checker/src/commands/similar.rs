@@ -62,7 +62,10 @@ pub fn summary(similarity: &Similarity) -> String {
                 }
             )
         };
-        text.push_str(&format!("  task {} {}: {line}\n", task.number, task.slug));
+        text.push_str(&format!(
+            "  task {} {} {}/: {line}\n",
+            task.number, task.slug, task.folder
+        ));
     }
     text
 }

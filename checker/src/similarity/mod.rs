@@ -73,6 +73,10 @@ pub struct Similarity {
 pub struct TaskSimilarity {
     pub number: u32,
     pub slug: String,
+    /// The task's source folder compared (`src`, `macros/src`): a task's
+    /// folders are compared apart.
+    #[serde(default)]
+    pub folder: String,
     /// Submissions with code of their own for the task.
     pub compared: usize,
     /// The median of their counts of own tokens.
@@ -238,6 +242,7 @@ pub fn compare_task(
     TaskSimilarity {
         number,
         slug: slug.to_owned(),
+        folder: String::new(),
         compared: compared.len(),
         median_own_tokens,
         judged,

@@ -191,7 +191,7 @@ pub fn source_files(task: &Task, task_dir: &Path) -> Vec<(String, String)> {
 
 /// The `src` folders that hold the task's `edit` and `bonus_files`, relative
 /// to the task folder (`src`, `macros/src`).
-fn source_folders(task: &Task) -> Vec<String> {
+pub fn source_folders(task: &Task) -> Vec<String> {
     let mut folders: Vec<String> = task
         .edited_files()
         .map(|file| match file.rfind("src/") {
