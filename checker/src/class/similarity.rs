@@ -35,14 +35,17 @@ pub fn of_class(
     for submission in submissions {
         // Loose files (an upload of `lib.rs` files alone) are placed by
         // content into a scratch folder, as grading does.
+        // A submission whose folders cannot be laid out has no code to
+        // compare; the rest of the class still is (its grading says why).
         let stage = tempfile::tempdir()?;
-        let located = layout::locate(&tasks, &submission.folder_path, trusted, stage.path())?;
-        code.push(
-            tasks
+        let files = match layout::locate(&tasks, &submission.folder_path, trusted, stage.path()) {
+            Ok(located) => tasks
                 .iter()
                 .map(|task| submission::source_files(task, &located.root.join(&task.dir)))
                 .collect(),
-        );
+            Err(_) => vec![Vec::new(); tasks.len()],
+        };
+        code.push(files);
     }
     // (task's index, source folder) for every folder of every task.
     let units: Vec<(usize, String)> = tasks
@@ -81,11 +84,16 @@ pub fn of_class(
                 })
             })
             .collect();
+        // A panic is a bug of ours: an error for the caller, who grades on.
         workers
             .into_iter()
-            .map(|worker| worker.join().expect("comparing a task does not panic"))
-            .collect()
-    });
+            .map(|worker| {
+                worker.join().map_err(|_| {
+                    anyhow::anyhow!("comparing a task's code failed (a bug: please report it)")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    })?;
     Ok(Similarity {
         settings: *settings,
         tasks: compared,
