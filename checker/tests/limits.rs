@@ -39,9 +39,10 @@ fn jobs_bounds_the_tests_that_run_at_once() {
             exercises,
         ]);
         for name in HANGING {
+            let result = test(task(&report, "02-timing-decorator"), name);
             assert_eq!(
-                test(task(&report, "02-timing-decorator"), name)["status"],
-                "timed_out"
+                result["status"], "timed_out",
+                "--jobs {jobs}, {name}: {result:#}"
             );
         }
         report["timings"]["run_secs"].as_f64().unwrap()

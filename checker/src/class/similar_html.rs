@@ -7,7 +7,7 @@
 use std::{collections::BTreeSet, fmt::Write as _};
 
 use super::html::escape;
-use crate::similarity::{SimilarPair, Similarity, SourceFile, TaskSimilarity};
+use crate::similarity::{SHOWN_PAIRS, SimilarPair, Similarity, SourceFile, TaskSimilarity};
 
 /// What the numbers mean, and what they do not: said once, above the tasks.
 const HOW_TO_READ: &str = "<p class=\"similar-intro\">Pairs of submissions with much of their own code in common: the stub's code is left out, and names, literals, comments and layout are ignored. <b>Similar small solutions are expected</b>: a short function can be written only a few ways, and a class learns from the same lecture. A pair listed here is a reason to open the two side by side, not a finding: judge by the code, and by what the students can tell you about it.</p>\n<p class=\"similar-intro\">The score is the share of code fingerprints (runs of {k} tokens) the two have in common, from 0 to 1; 1 is the same code under other names. On the course's evaluation class, independent correct solutions score at most 0.29 and copies disguised by renaming, reordering, extracting helpers or rewriting loops at least 0.55; pairs are listed from {threshold:.2}. A task on which students write little code of their own (a median under {min_task} tokens) is not compared: there, independent solutions are as alike as copies.</p>\n";
@@ -69,23 +69,36 @@ fn task_section(page: &mut String, task: &TaskSimilarity) {
     }
     page.push_str("<table class=\"pairs\">\n<tr><th>students</th><th>score</th><th>own tokens in shared stretches</th><th></th></tr>\n");
     for (at, pair) in task.pairs.iter().enumerate() {
+        let link = if at < SHOWN_PAIRS {
+            format!(
+                "<a href=\"#pair-{}-{}-{at}\">side by side</a>",
+                task.number,
+                anchor(&task.folder)
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             page,
-            "<tr data-pair=\"{a}|{b}\" data-score=\"{score:.3}\"><td>{a} · {b}</td><td>{score:.2}</td><td>{} of {} · {} of {}</td><td><a href=\"#pair-{}-{}-{at}\">side by side</a></td></tr>",
+            "<tr data-pair=\"{a}|{b}\" data-score=\"{score:.3}\"><td>{a} · {b}</td><td>{score:.2}</td><td>{} of {} · {} of {}</td><td>{link}</td></tr>",
             pair.shared_tokens[0],
             pair.own_tokens[0],
             pair.shared_tokens[1],
             pair.own_tokens[1],
-            task.number,
-            anchor(&task.folder),
             a = escape(&pair.a),
             b = escape(&pair.b),
             score = pair.score,
         );
     }
     page.push_str("</table>\n");
-    for (at, pair) in task.pairs.iter().enumerate() {
+    for (at, pair) in task.pairs.iter().enumerate().take(SHOWN_PAIRS) {
         side_by_side(page, task, at, pair);
+    }
+    if task.pairs.len() > SHOWN_PAIRS {
+        let _ = writeln!(
+            page,
+            "<p class=\"axis\">Side by side: the {SHOWN_PAIRS} most similar pairs; class.json has every pair's shared lines.</p>"
+        );
     }
 }
 

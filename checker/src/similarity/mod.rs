@@ -54,6 +54,14 @@ const MAX_TOKENS: usize = 40_000;
 /// A file's text past this is not kept for the report's side-by-side view.
 const MAX_SHOWN_BYTES: usize = 64 * 1024;
 
+/// The pairs of a task shown side by side (the most similar; the rest are
+/// listed): a class that shares one solution lists thousands of pairs, and
+/// the report must still open.
+pub const SHOWN_PAIRS: usize = 25;
+
+/// The shared stretches kept of a pair, longest first.
+const KEPT_REGIONS: usize = 20;
+
 /// One student's files of one task: (name relative to the task's folder,
 /// text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,8 +99,8 @@ pub struct TaskSimilarity {
     pub pairs: Vec<SimilarPair>,
     /// Three or more students joined by listed pairs.
     pub groups: Vec<Vec<String>>,
-    /// The files of each student in a listed pair, for the side-by-side
-    /// view.
+    /// The files of each student in one of the [`SHOWN_PAIRS`] most
+    /// similar pairs, for the side-by-side view.
     pub sources: BTreeMap<String, Vec<SourceFile>>,
     /// Per student, files the lexer could not read (left out).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -230,7 +238,7 @@ pub fn compare_task(
             .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
     });
     let mut sources = BTreeMap::new();
-    for pair in &pairs {
+    for pair in pairs.iter().take(SHOWN_PAIRS) {
         for student in [&pair.a, &pair.b] {
             if let Some(document) = documents.iter().find(|d| &d.student == student) {
                 sources
@@ -289,6 +297,7 @@ fn pair(task: &TaskDocuments, i: usize, j: usize, found: &matching::PairMatch) -
             .cmp(&x.tokens)
             .then_with(|| x.a.first.cmp(&y.a.first))
     });
+    regions.truncate(KEPT_REGIONS);
     pair.regions = regions;
     pair
 }
