@@ -677,8 +677,15 @@ impl TaskCompiler<'_> {
 
 /// Puts `libraries` in `folder` (linked where the file system allows, else
 /// copied), where the suites linked to them find them, and removes any
-/// other file there (an earlier plan's). Their names carry their
-/// content's digest, so one already there is the same.
+/// other file there (an earlier plan's).
+///
+/// A file of the same name already there is kept only if it is the same
+/// file (or, copied, the same bytes): a library rebuilt under its old name
+/// (a plan of before its name carried the plan's digest, or a toolchain
+/// update of libstd) must replace the old one, or the suites just linked to
+/// the new one start against the old and exit 127 before their test
+/// begins. Replaced by a rename, so a test starting meanwhile finds one or
+/// the other whole.
 fn provide_runtime_libraries(libraries: &[PathBuf], folder: &Path) -> anyhow::Result<()> {
     if libraries.is_empty() {
         return remove_dir_if_there(folder);
@@ -702,20 +709,40 @@ fn provide_runtime_libraries(libraries: &[PathBuf], folder: &Path) -> anyhow::Re
             continue;
         };
         let target = folder.join(name);
-        if target.is_file() {
+        if same_file(library, &target) {
             continue;
         }
-        if std::fs::hard_link(library, &target).is_err() {
-            // Whole or not at all: a copy cut short would be taken for done.
-            let partial = folder.join(".partial");
-            std::fs::copy(library, &partial)
-                .and_then(|_| std::fs::rename(&partial, &target))
-                .with_context(|| {
-                    format!("cannot copy {} to {}", library.display(), target.display())
-                })?;
+        let mut staged = name.to_owned();
+        staged.push(".new");
+        let staged = folder.join(staged);
+        let _ = std::fs::remove_file(&staged);
+        if std::fs::hard_link(library, &staged).is_err() {
+            std::fs::copy(library, &staged).with_context(|| {
+                format!("cannot copy {} to {}", library.display(), staged.display())
+            })?;
         }
+        std::fs::rename(&staged, &target)
+            .with_context(|| format!("cannot put {} in place", target.display()))?;
     }
     Ok(())
+}
+
+/// Whether `target` is `source`: the same file (a hard link), or a copy
+/// with the same bytes.
+fn same_file(source: &Path, target: &Path) -> bool {
+    let (Ok(source_meta), Ok(target_meta)) = (std::fs::metadata(source), std::fs::metadata(target))
+    else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if (source_meta.dev(), source_meta.ino()) == (target_meta.dev(), target_meta.ino()) {
+            return true;
+        }
+    }
+    source_meta.len() == target_meta.len()
+        && matches!((std::fs::read(source), std::fs::read(target)), (Ok(a), Ok(b)) if a == b)
 }
 
 /// Copies the regular files under `from` into `to`, leaving unchanged ones.
@@ -790,6 +817,17 @@ mod tests {
             std::fs::read_to_string(folder.join("libharness_1.so")).unwrap(),
             "library"
         );
+
+        // Rebuilt under the same name: the new one replaces the old.
+        std::fs::remove_file(&library).unwrap();
+        std::fs::write(&library, "rebuilt").unwrap();
+        provide_runtime_libraries(std::slice::from_ref(&library), &folder).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(folder.join("libharness_1.so")).unwrap(),
+            "rebuilt"
+        );
+        // Nothing else is left behind.
+        assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
 
         // A plan whose suites are linked whole needs no folder at all.
         provide_runtime_libraries(&[], &folder).unwrap();

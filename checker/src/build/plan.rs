@@ -27,7 +27,7 @@ use super::{
 use crate::manifest::{Manifest, Task};
 
 /// Bumped when a plan's meaning changes, so that old plans are not reused.
-const PLAN_FORMAT: u32 = 3;
+const PLAN_FORMAT: u32 = 4;
 
 /// How to compile every task of a course.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -132,18 +132,18 @@ fn plan_layouts(
         .map(|(task, layout)| (*task, layout))
         .collect();
     let (sysroot, rustc) = toolchain()?;
-    // The harness and the protocol it speaks, read once: they name the
-    // shared harness's library and are part of the plan's digest.
+    // The harness and the protocol it speaks, read once: part of the
+    // plan's digest, which names the shared harness's library.
     let protocol = paths.repo.join("checker").join("protocol");
     let harness_digest =
         crate::integrity::digest_of(&[paths.harness.as_path(), protocol.as_path()], ())?;
     let standard_library = shared_standard_library(&sysroot);
-    let files = workspace::files(
+    let mut files = workspace::files(
         manifest,
         &borrowed,
         crates_root,
         paths,
-        standard_library.is_some().then_some(harness_digest),
+        standard_library.is_some(),
     )?;
     let suite_dirs: Vec<PathBuf> = layouts
         .iter()
@@ -166,6 +166,7 @@ fn plan_layouts(
             toolchain_id,
         ),
     )?;
+    workspace::name_shared_harness(&mut files, digest)?;
     // Canonical, as cargo and rustc name it (the grading folder may be
     // reached through a link): recorded paths are compared with it.
     let plans = paths.grading.join("plans");

@@ -181,26 +181,28 @@ fn suite_files(suite_dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 }
 
 /// The plan workspace's files for `layouts`, whose crates come from
-/// `crates_root` with the stubs of `paths.pristine` in the edited files.
+/// `crates_root` with the stubs of `paths.pristine` in the edited files;
+/// with the [shared harness](shared_harness_files) if `shared_harness`,
+/// still to be named ([`name_shared_harness`]).
 pub fn files(
     manifest: &Manifest,
     layouts: &[(&Task, &TaskLayout)],
     crates_root: &Path,
     paths: &BuildPaths,
-    shared_harness: Option<u64>,
+    shared_harness: bool,
 ) -> anyhow::Result<Files> {
     let mut files = Files::new();
     let mut members = Vec::new();
     let harness = match shared_harness {
-        Some(harness_digest) => {
-            files.extend(shared_harness_files(manifest, paths, harness_digest)?);
+        true => {
+            files.extend(shared_harness_files(manifest, paths)?);
             members.push(Value::from(SHARED_HARNESS_DIR));
             toml_table([
                 ("package", SHARED_HARNESS_DIR.into()),
                 ("path", format!("../{SHARED_HARNESS_DIR}").into()),
             ])
         }
-        None => harness_dependency(paths)?,
+        false => harness_dependency(paths)?,
     };
     for (task, layout) in layouts {
         let crate_dir = crates_root.join(&task.dir);
@@ -386,22 +388,9 @@ pub const SHARED_HARNESS_DIR: &str = "shared-harness";
 /// dependency the suites may use (tokio, reqwest, httpmock...), which the
 /// suites use as their `harness`. A suite then links a few hundred
 /// kilobytes of its own instead of all of them: on Linux, 0.05 s instead of
-/// 0.3 s, for every suite of every re-grade. Its library name carries a
-/// digest of what it holds, so that the library of one plan never stands
-/// in for another's in the shared folder of dependencies.
-/// `harness_digest` is the digest of the harness's (and its protocol's)
-/// files.
-fn shared_harness_files(
-    manifest: &Manifest,
-    paths: &BuildPaths,
-    harness_digest: u64,
-) -> anyhow::Result<Files> {
-    let digest = crate::integrity::hash_of((
-        harness_digest,
-        toml::to_string(&manifest.dependencies).unwrap_or_default(),
-        // How it is linked (`-Bsymbolic`, by the recorder).
-        "symbolic",
-    ));
+/// 0.3 s, for every suite of every re-grade. Its library name is left to
+/// [`name_shared_harness`].
+fn shared_harness_files(manifest: &Manifest, paths: &BuildPaths) -> anyhow::Result<Files> {
     let mut dependencies = manifest.dependencies.clone();
     dependencies.insert("harness_impl".into(), harness_dependency(paths)?.into());
     // An `extern crate` for each, or the compiler would leave out of the
@@ -414,7 +403,7 @@ fn shared_harness_files(
         source.push_str(&format!("extern crate {} as _;\n", name.replace('-', "_")));
     }
     let lib = toml_table([
-        ("name", format!("harness_{:08x}", digest as u32).into()),
+        ("name", UNNAMED_HARNESS.into()),
         ("path", "lib.rs".into()),
         ("crate-type", vec![Value::from("dylib")].into()),
     ]);
@@ -430,6 +419,34 @@ fn shared_harness_files(
         ),
         (format!("{SHARED_HARNESS_DIR}/lib.rs"), source.into_bytes()),
     ]))
+}
+
+/// The shared harness's library name until the plan names it.
+const UNNAMED_HARNESS: &str = "harness_unnamed";
+
+/// Names the shared harness's library in `files` after the plan's digest.
+///
+/// Cargo names a path package's dylib without a hash of its own
+/// (`libharness_….so` in the one folder of dependencies), while its symbols
+/// carry the package's path, which is the plan's folder. So two plans (the
+/// course's suites and an instructor's `--suites`, say) that named theirs
+/// alike would overwrite each other's library, and a suite built by one
+/// would start against the other's and find its symbols missing (exit 127
+/// before the test began). Named after its plan, each plan has its own.
+pub fn name_shared_harness(files: &mut Files, plan_digest: u64) -> anyhow::Result<()> {
+    let key = format!("{SHARED_HARNESS_DIR}/Cargo.toml");
+    let Some(bytes) = files.get(&key) else {
+        return Ok(());
+    };
+    let mut package: Table = toml::from_str(std::str::from_utf8(bytes)?)
+        .context("the generated shared harness manifest is not TOML")?;
+    let lib = package
+        .get_mut("lib")
+        .and_then(Value::as_table_mut)
+        .context("the generated shared harness manifest has no [lib]")?;
+    lib.insert("name".into(), format!("harness_{plan_digest:016x}").into());
+    files.insert(key, generated(&package)?);
+    Ok(())
 }
 
 /// A dependency on the harness crate itself.
@@ -540,7 +557,8 @@ mod tests {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let manifest = Manifest::load(&repo.join("checker/suites")).unwrap();
         let paths = BuildPaths::for_repo(repo);
-        let files = shared_harness_files(&manifest, &paths, 7).unwrap();
+        let mut files = shared_harness_files(&manifest, &paths).unwrap();
+        name_shared_harness(&mut files, 7).unwrap();
         let package: Table = toml::from_str(
             std::str::from_utf8(&files[&format!("{SHARED_HARNESS_DIR}/Cargo.toml")]).unwrap(),
         )
@@ -550,7 +568,7 @@ mod tests {
             Value::Array(vec!["dylib".into()])
         );
         let name = package["lib"]["name"].as_str().unwrap();
-        assert!(name.starts_with("harness_"), "{name}");
+        assert_eq!(name, "harness_0000000000000007");
         let source =
             String::from_utf8(files[&format!("{SHARED_HARNESS_DIR}/lib.rs")].clone()).unwrap();
         assert!(source.contains("pub use harness_impl::*;"));
