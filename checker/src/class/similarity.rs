@@ -41,7 +41,12 @@ pub fn of_class(
         let files = match layout::locate(&tasks, &submission.folder_path, trusted, stage.path()) {
             Ok(located) => tasks
                 .iter()
-                .map(|task| submission::source_files(task, &located.root.join(&task.dir)))
+                .map(|task| {
+                    bounded(submission::source_files(
+                        task,
+                        &located.root.join(&task.dir),
+                    ))
+                })
                 .collect(),
             Err(_) => vec![Vec::new(); tasks.len()],
         };
@@ -100,6 +105,34 @@ pub fn of_class(
     })
 }
 
+/// The most text of one student's task kept for comparing: far more than
+/// any solution of this course (the lexer stops at 40,000 tokens anyway),
+/// and a class of students who each hand in megabytes of source still fits
+/// in memory.
+const MAX_TASK_BYTES: usize = 512 * 1024;
+
+/// `files` whose text adds up to at most [`MAX_TASK_BYTES`], the smallest
+/// kept first (a student's solution is not crowded out by a file of
+/// filler), in their order.
+fn bounded(files: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut by_size: Vec<usize> = (0..files.len()).collect();
+    by_size.sort_by_key(|&at| files[at].1.len());
+    let mut total = 0;
+    let kept: Vec<usize> = by_size
+        .into_iter()
+        .take_while(|&at| {
+            total += files[at].1.len();
+            total <= MAX_TASK_BYTES
+        })
+        .collect();
+    files
+        .into_iter()
+        .enumerate()
+        .filter(|(at, _)| kept.contains(at))
+        .map(|(_, file)| file)
+        .collect()
+}
+
 /// The files of `files` under `folder`.
 fn in_folder(files: Vec<(String, String)>, folder: &str) -> Vec<(String, String)> {
     files
@@ -121,4 +154,21 @@ fn base_code(task: &Task, trusted: &Path, pristine: &Path) -> Vec<(String, Strin
         }
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_students_text_is_bounded() {
+        let file = |name: &str, bytes: usize| (name.to_owned(), "x".repeat(bytes));
+        let kept = bounded(vec![
+            file("src/filler.rs", 500 * 1024),
+            file("src/lib.rs", 20 * 1024),
+            file("src/more.rs", 300 * 1024),
+        ]);
+        let names: Vec<&str> = kept.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["src/lib.rs", "src/more.rs"]);
+    }
 }
