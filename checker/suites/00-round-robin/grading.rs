@@ -362,17 +362,19 @@ async fn run_woken_polls_only_what_was_woken() {
 }
 
 async fn run_woken_waits_without_spinning() {
-    // One future woken from another thread after 400 ms. An executor that
+    // One future woken from another thread after 200 ms. An executor that
     // waits on a Condvar (or a channel) sleeps meanwhile: next to no CPU,
     // and the kernel never has to take the CPU from it (0-4 involuntary
     // context switches seen, on a loaded machine too). One that spins
     // (unlock, yield, lock again) shows either way: on a quiet machine it
-    // burns a core (~400 ms of CPU), and where every core is busy it gets
-    // little CPU (a few ms) but is switched out at nearly every yield (60+
-    // switches in 300 ms, with both cores of a 2-core machine spun). Either
-    // bound alone misses one of the two; together they catch both.
-    const SWITCHES: u64 = 30;
-    let (future, polls) = woken_from_thread(400, 7);
+    // burns a core (~200 ms of CPU, 10x the bound), and where every core is
+    // busy it gets little CPU (a few ms) but is switched out at nearly every
+    // yield (32-52 switches in 200 ms measured with four busy loops on a
+    // 2-core machine, ~20 per 100 ms). Either bound alone misses one of the
+    // two; together they catch both, 15 switches sitting 2x below the
+    // spinner and 4x above a sleeping executor.
+    const SWITCHES: u64 = 15;
+    let (future, polls) = woken_from_thread(200, 7);
     let switches_before = involuntary_switches();
     let (cpu_before, started) = (cpu_time(), std::time::Instant::now());
     let outputs = run_woken(vec![future]);

@@ -75,10 +75,11 @@ async fn statuses_come_back_in_order_of_i() {
     let server = MockServer::start_async().await;
     for i in 0..N {
         // The earlier the request, the later its answer: completion order
-        // is the reverse of i (answers 8 ms apart, 120 ms at most). And the statuses do not rise with i, so
-        // neither the order answers arrive in nor sorting by status gives
-        // the order of i.
-        let delay = Duration::from_millis(8 * (N - i) as u64);
+        // is the reverse of i (answers 5 ms apart, 75 ms at most; a single
+        // pair that arrives out of the order of i is enough to tell). And
+        // the statuses do not rise with i, so neither the order answers
+        // arrive in nor sorting by status gives the order of i.
+        let delay = Duration::from_millis(5 * (N - i) as u64);
         server
             .mock_async(|when, then| {
                 when.method(GET)
@@ -154,10 +155,11 @@ async fn all_requests_are_in_flight_together() {
 
 async fn requests_run_at_once() {
     // Each answer takes DELAY. One after another, N requests take N·DELAY =
-    // 2.25 s; at once, about one DELAY = 0.15 s. The bound, 5·DELAY = 0.75 s,
-    // leaves the right answer 0.6 s for a loaded machine and sits 1.5 s below
-    // the sequential time, so only a sequential (or half-sequential) run fails.
-    const DELAY: Duration = Duration::from_millis(150);
+    // 1.2 s; at once, about one DELAY = 0.08 s. The bound, 5·DELAY = 0.4 s,
+    // leaves the right answer 0.32 s for a loaded machine and sits 0.8 s
+    // below the sequential time, so only a sequential (or half-sequential:
+    // 7.5·DELAY) run fails.
+    const DELAY: Duration = Duration::from_millis(80);
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {

@@ -19,52 +19,55 @@ async fn nap(ms: u64) {
 }
 
 async fn timed_measures_wall_time() {
-    // A sleep uses no CPU: a CPU-time clock reads ~0 ms, a wall clock ≥ 100 ms
-    // (a tokio sleep never ends early). 1.5 s leaves room for a loaded machine.
-    let ((), elapsed) = timed(nap(100)).await;
+    // A sleep uses no CPU: a CPU-time clock reads ~0 ms, a wall clock ≥ 60 ms
+    // (a tokio sleep never ends early, so the lower bound cannot fail a right
+    // answer). 1.5 s leaves room for a loaded machine.
+    let ((), elapsed) = timed(nap(60)).await;
     let measured = secs(elapsed);
     ensure!(
-        (0.1..1.5).contains(&measured),
-        en: "a 100 ms sleep was measured as {measured:.4} s: measure wall time with \
+        (0.06..1.5).contains(&measured),
+        en: "a 60 ms sleep was measured as {measured:.4} s: measure wall time with \
              std::time::Instant, waiting included, not just the time spent in poll",
-        ru: "сон в 100 мс измерен как {measured:.4} с: мерьте настенное время через \
+        ru: "сон в 60 мс измерен как {measured:.4} с: мерьте настенное время через \
              std::time::Instant, включая ожидание, а не только время внутри poll",
     );
 }
 
 async fn clock_starts_at_first_poll() {
-    // The wrapper is created, then left alone for 250 ms, then awaited for a
-    // 50 ms sleep. Started at the first poll, the clock reads ~50 ms; started
-    // at creation, ≥ 300 ms. The bound of 175 ms sits between the two.
-    let future = timed(nap(50));
-    nap(250).await;
+    // The wrapper is created, then left alone for 100 ms, then awaited for a
+    // 20 ms sleep. Started at creation, the clock reads ≥ 120 ms, never less
+    // (sleeps do not end early): the bound of 120 ms fails it on any
+    // machine. Started at the first poll, it reads 20 ms plus the timer's
+    // lateness: 100 ms of room for a loaded machine.
+    let future = timed(nap(20));
+    nap(100).await;
     let ((), elapsed) = future.await;
     let measured = secs(elapsed);
     ensure!(
-        measured >= 0.05,
-        en: "a 50 ms sleep was measured as {measured:.4} s",
-        ru: "сон в 50 мс измерен как {measured:.4} с",
+        measured >= 0.02,
+        en: "a 20 ms sleep was measured as {measured:.4} s",
+        ru: "сон в 20 мс измерен как {measured:.4} с",
     );
     ensure!(
-        measured < 0.175,
-        en: "measured {measured:.4} s for a 50 ms sleep that was created 250 ms before it was \
+        measured < 0.12,
+        en: "measured {measured:.4} s for a 20 ms sleep that was created 100 ms before it was \
              awaited: futures are lazy, start the clock at the first poll, not in timed()",
-        ru: "для сна в 50 мс, созданного за 250 мс до await, измерено {measured:.4} с: \
+        ru: "для сна в 20 мс, созданного за 100 мс до await, измерено {measured:.4} с: \
              future ленивы, запускайте секундомер при первом poll, а не в timed()",
     );
 
-    // A future whose first poll works for 80 ms (a blocking sleep stands
+    // A future whose first poll works for 40 ms (a blocking sleep stands
     // for the work), then is Ready: that poll is the future's whole time.
-    // Started before the inner poll, the clock reads ≥ 80 ms; started after
-    // it returned, ~0. The bound of 50 ms sits between the two.
-    let ((), elapsed) = timed(async { std::thread::sleep(Duration::from_millis(80)) }).await;
+    // Started before the inner poll, the clock reads ≥ 40 ms, never less;
+    // started after it returned, ~0. The bound of 25 ms sits between the two.
+    let ((), elapsed) = timed(async { std::thread::sleep(Duration::from_millis(40)) }).await;
     let measured = secs(elapsed);
     ensure!(
-        measured >= 0.05,
-        en: "a future that works 80 ms in its first poll and is then Ready was measured as \
+        measured >= 0.025,
+        en: "a future that works 40 ms in its first poll and is then Ready was measured as \
              {measured:.4} s: start the clock before polling the inner future, so the first \
              poll's own work is timed too",
-        ru: "future, который 80 мс работает в первом опросе и сразу готов, измерен как \
+        ru: "future, который 40 мс работает в первом опросе и сразу готов, измерен как \
              {measured:.4} с: запускайте секундомер до опроса вложенного future, чтобы работа \
              первого опроса тоже попала в замер",
     );
@@ -106,17 +109,17 @@ async fn noted(ms: u64, name: &'static str, events: Arc<Mutex<Vec<String>>>) {
 }
 
 async fn joined_timers_each_measure_their_own_future() {
-    // Two timed sleeps of 200 and 400 ms, joined. Run together, both start
+    // Two timed sleeps of 120 and 240 ms, joined. Run together, both start
     // before either ends: counted, not timed. A wrapper that blocks inside
     // poll runs the first to its end before the second starts. Each clock
     // must then read at least its own sleep, and the two must differ by
-    // about the 200 ms between them (a shared clock, or one started at the
-    // wrong moment, does not); the 100 ms allowed either way is load's room
+    // about the 120 ms between them (a shared clock, or one started at the
+    // wrong moment, does not); the 60 ms allowed either way is load's room
     // (both sleeps wake on the same runtime, so load delays both alike).
     let events = Arc::new(Mutex::new(Vec::new()));
     let (short, long) = tokio::join!(
-        timed(noted(200, "short", Arc::clone(&events))),
-        timed(noted(400, "long", Arc::clone(&events)))
+        timed(noted(120, "short", Arc::clone(&events))),
+        timed(noted(240, "long", Arc::clone(&events)))
     );
     let events = events.lock().unwrap().clone();
     ensure!(
@@ -129,10 +132,10 @@ async fn joined_timers_each_measure_their_own_future() {
     );
     let (short, long) = (secs(short.1), secs(long.1));
     ensure!(
-        short >= 0.2 && long >= 0.4 && (0.1..0.3).contains(&(long - short)),
-        en: "joined, the 200 ms future was measured as {short:.4} s and the 400 ms one as \
+        short >= 0.12 && long >= 0.24 && (0.06..0.18).contains(&(long - short)),
+        en: "joined, the 120 ms future was measured as {short:.4} s and the 240 ms one as \
              {long:.4} s: each clock must read its own future, from its own first poll",
-        ru: "под join! future на 200 мс измерен как {short:.4} с, а на 400 мс — как {long:.4} с: \
+        ru: "под join! future на 120 мс измерен как {short:.4} с, а на 240 мс — как {long:.4} с: \
              каждый секундомер меряет свой future, от его собственного первого опроса",
     );
 }

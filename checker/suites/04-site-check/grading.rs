@@ -96,7 +96,9 @@ async fn mixed_outcomes_are_reported_one_by_one() {
         server.url("/200/5000"),
     ];
 
-    let results = site_check::check_sites(&urls, 3, Duration::from_millis(300)).await;
+    // 200 ms: the slow site's 5 s is far beyond it, and the others answer
+    // on loopback (or fail) within milliseconds, loaded machine included.
+    let results = site_check::check_sites(&urls, 3, Duration::from_millis(200)).await;
 
     let got = statuses(&results);
     let count = got.len();
@@ -245,18 +247,19 @@ async fn a_request_given_up_on_is_dropped() {
 }
 
 async fn the_timeout_is_per_request_not_per_batch() {
-    // 4 requests of 100 ms, one at a time, each with a 250 ms timeout: each
-    // fits its timeout (150 ms to spare for a loaded machine), but the batch
-    // takes 400 ms, so a single timeout around the whole batch cuts the last
-    // ones off.
-    let server = server_with(&[(200, 100)]).await;
-    let urls = vec![server.url("/200/100"); 4];
+    // 3 requests of 75 ms, one at a time, each with a 200 ms timeout: each
+    // fits its timeout (125 ms to spare for a loaded machine), but the batch
+    // takes at least 225 ms (the server's delays never end early), so a
+    // single timeout around the whole batch cuts the last one off on any
+    // machine.
+    let server = server_with(&[(200, 75)]).await;
+    let urls = vec![server.url("/200/75"); 3];
 
-    let results = site_check::check_sites(&urls, 1, Duration::from_millis(250)).await;
+    let results = site_check::check_sites(&urls, 1, Duration::from_millis(200)).await;
 
     let got = statuses(&results);
     ensure!(
-        got == vec![Ok(200); 4],
+        got == vec![Ok(200); 3],
         en: "each request fits its own timeout: give every request its own, not one for the \
              whole batch; got {got:?}",
         ru: "каждый запрос укладывается в свой таймаут: дайте таймаут каждому запросу, а не \
@@ -265,8 +268,8 @@ async fn the_timeout_is_per_request_not_per_batch() {
 }
 
 async fn elapsed_is_measured_per_site() {
-    let server = server_with(&[(200, 0), (200, 200)]).await;
-    let urls = [server.url("/200/0"), server.url("/200/200")];
+    let server = server_with(&[(200, 0), (200, 150)]).await;
+    let urls = [server.url("/200/0"), server.url("/200/150")];
 
     let results = site_check::check_sites(&urls, 2, Duration::from_secs(5)).await;
 
@@ -276,16 +279,16 @@ async fn elapsed_is_measured_per_site() {
         .flatten()
         .map(|site| secs(site.elapsed))
         .collect();
-    // The slow site takes at least its 200 ms; the fast one, measured on its
-    // own, far less (the bound 150 ms leaves it 150x its loopback time).
+    // The slow site takes at least its 150 ms; the fast one, measured on its
+    // own, far less (the bound 100 ms leaves it 100x its loopback time).
     let (fast, slow) = (elapsed[0], elapsed[1]);
     ensure!(
-        slow >= 0.2,
-        en: "the site answering after 200 ms was measured as {slow:.3} s",
-        ru: "сайт, отвечающий через 200 мс, измерен как {slow:.3} с",
+        slow >= 0.15,
+        en: "the site answering after 150 ms was measured as {slow:.3} s",
+        ru: "сайт, отвечающий через 150 мс, измерен как {slow:.3} с",
     );
     ensure!(
-        fast < 0.15,
+        fast < 0.1,
         en: "the instant site was measured as {fast:.3} s: measure each request on its own",
         ru: "мгновенный сайт измерен как {fast:.3} с: засекайте каждый запрос отдельно",
     );
@@ -487,12 +490,12 @@ async fn redirects_are_followed() {
 }
 
 async fn elapsed_excludes_the_wait_for_a_slot() {
-    // Limit 1: the second site waits 0.25 s for the first to finish, then
+    // Limit 1: the second site waits 0.16 s for the first to finish, then
     // answers at once. Its elapsed is its own request's time (milliseconds
-    // on loopback), not the wait; 0.125 s is half the wait, and far above a
+    // on loopback), not the wait; 0.08 s is half the wait, and far above a
     // loopback answer on any machine.
-    let server = server_with(&[(200, 250), (200, 0)]).await;
-    let urls = [server.url("/200/250"), server.url("/200/0")];
+    let server = server_with(&[(200, 160), (200, 0)]).await;
+    let urls = [server.url("/200/160"), server.url("/200/0")];
 
     let results = site_check::check_sites(&urls, 1, Duration::from_secs(5)).await;
 
@@ -503,7 +506,7 @@ async fn elapsed_excludes_the_wait_for_a_slot() {
         .map(|site| secs(site.elapsed))
         .unwrap_or_default();
     ensure!(
-        second < 0.125,
+        second < 0.08,
         en: "the second site answers at once but was measured as {second:.3} s: elapsed starts \
              when its own request starts, not when check_sites or its wait for a slot began",
         ru: "второй сайт отвечает сразу, но измерен как {second:.3} с: отсчёт начинается, когда \
