@@ -471,8 +471,33 @@ fn shared_standard_library(sysroot: &Path) -> Option<PathBuf> {
         })
 }
 
-/// The toolchain's sysroot and its rustc, as cargo would find them.
+/// The toolchain's sysroot and its rustc, as cargo would find them: `RUSTC`
+/// if it is set; else, under `cargo run`, the rustc beside the cargo that
+/// started us; else `rustc` on the PATH, asked for its sysroot.
 fn toolchain() -> anyhow::Result<(PathBuf, PathBuf)> {
+    if std::env::var_os("RUSTC").is_none()
+        && let Some(beside) =
+            std::env::var_os("CARGO").and_then(|cargo| beside_cargo(cargo.as_ref()))
+    {
+        return Ok(beside);
+    }
+    asked_of_rustc()
+}
+
+/// The toolchain `cargo` belongs to, read from where it lies: its rustc in
+/// the same folder, the sysroot above it (with the standard library under
+/// `lib/rustlib`). Cargo itself takes the rustc beside it rather than
+/// rustup's proxy on the PATH, and asking the proxy costs 20-80 ms of every
+/// re-grade. `None` where cargo does not lie in a toolchain.
+fn beside_cargo(cargo: &Path) -> Option<(PathBuf, PathBuf)> {
+    let bin = cargo.parent()?;
+    let rustc = bin.join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
+    let sysroot = crate::paths::canonical(bin.parent()?).ok()?;
+    (rustc.is_file() && sysroot.join("lib").join("rustlib").is_dir()).then_some((sysroot, rustc))
+}
+
+/// The toolchain of `RUSTC`, or of `rustc` on the PATH, by its own word.
+fn asked_of_rustc() -> anyhow::Result<(PathBuf, PathBuf)> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let output = std::process::Command::new(&rustc)
         .args(["--print", "sysroot"])
@@ -484,6 +509,7 @@ fn toolchain() -> anyhow::Result<(PathBuf, PathBuf)> {
         String::from_utf8_lossy(&output.stderr)
     );
     let sysroot = PathBuf::from(String::from_utf8(output.stdout)?.trim());
+    let sysroot = crate::paths::canonical(&sysroot).unwrap_or(sysroot);
     let real = sysroot
         .join("bin")
         .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
@@ -525,6 +551,15 @@ mod tests {
             outputs: vec![format!("lib{name}-1.rlib")],
             proc_macro: false,
         }
+    }
+
+    #[test]
+    fn the_toolchain_beside_cargo_is_the_one_rustc_names() {
+        // Under `cargo test`, CARGO is the cargo running the tests.
+        let cargo = std::env::var_os("CARGO").expect("cargo sets CARGO");
+        let beside = beside_cargo(cargo.as_ref()).expect("cargo lies in a toolchain");
+        assert_eq!(beside, asked_of_rustc().unwrap());
+        assert_eq!(beside_cargo(Path::new("/nowhere/bin/cargo")), None);
     }
 
     #[test]
