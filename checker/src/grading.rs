@@ -17,6 +17,10 @@ use crate::{
     verdict::{self, Grade, Timings},
 };
 
+/// How long each test took last time (in `target/grading`): the longest
+/// start first next time.
+const DURATIONS_FILE: &str = "durations.json";
+
 /// Grades task crates against a manifest's suites.
 pub struct Grader {
     pub manifest: Manifest,
@@ -172,18 +176,31 @@ impl Grader {
     pub fn finish(&self, built: Built<'_>) -> anyhow::Result<Grade> {
         let started = Instant::now();
         let bar = self.progress_bar();
+        let history_file = self.paths.grading.join(DURATIONS_FILE);
+        let mut history = run::Durations::load(&history_file);
         let runs = run::run(
             &self.manifest,
             &built.tasks,
             &built.builds,
             &self.sandbox,
             self.jobs,
+            &history,
             &|done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             },
         )?;
         bar.finish_and_clear();
+        for (task, task_runs) in built.tasks.iter().zip(&runs) {
+            for (spec, test_run) in task.tests.iter().zip(task_runs) {
+                if !test_run.duration.is_zero() {
+                    history.record(task.number, &spec.name, test_run.duration);
+                }
+            }
+        }
+        // Only the order of the next run depends on it: not saved, it is
+        // only slower.
+        let _ = history.save(&history_file);
         let timings = Timings {
             build_secs: built.build_secs,
             run_secs: started.elapsed().as_secs_f64(),

@@ -6,6 +6,7 @@
 //! process takes only itself down, and nothing a test does leaks into the next.
 
 mod environment;
+mod history;
 mod process;
 
 use std::{
@@ -18,6 +19,7 @@ use std::{
 use anyhow::{Context as _, bail};
 use grading_protocol::{Action, Answer, Outcome};
 
+pub use history::Durations;
 pub use process::{Captured, Ending};
 
 use crate::{
@@ -86,6 +88,8 @@ struct Job {
 /// within a task, like its manifest tests.
 ///
 /// `progress` hears of each test as it finishes: (finished, to run).
+/// `history` says how long each test took last time: the longest start
+/// first.
 ///
 /// An error means the suites and the manifest disagree (the instructor's
 /// to fix) or a process could not be started at all.
@@ -95,17 +99,20 @@ pub fn run(
     builds: &[TaskBuild],
     sandbox: &Sandbox,
     jobs: usize,
+    history: &Durations,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<Vec<Vec<TestRun>>> {
     let folders = Folders::new(sandbox)?;
+    let listings = list_tests(tasks, builds, &folders)?;
 
     let mut results: Vec<Vec<Option<TestRun>>> = tasks
         .iter()
         .map(|task| vec![None; task.tests.len()])
         .collect();
     let mut queue = Vec::new();
-    for (task_index, (task, build)) in tasks.iter().zip(builds).enumerate() {
-        let (located, unavailable) = locate_tests(task, build, &folders)?;
+    for (task_index, ((task, build), listed)) in tasks.iter().zip(builds).zip(listings).enumerate()
+    {
+        let (located, unavailable) = locate_tests(task, build, listed)?;
         for (test_index, spec) in task.tests.iter().enumerate() {
             match located.get(&spec.name) {
                 Some(binary) => queue.push(Job {
@@ -150,6 +157,9 @@ pub fn run(
         }
     }
 
+    history::longest_first(&mut queue, |job| {
+        history.of(tasks[job.task].number, &job.name)
+    });
     let finished = execute(
         queue,
         tasks.len(),
@@ -210,21 +220,56 @@ impl Folders<'_> {
     }
 }
 
-/// Asks each of a task's suite binaries for its tests. Returns where each
-/// test lives, and, if a binary could not answer, how it ended.
+/// Asks every suite binary of every task for its tests, all at once (each
+/// answer is a process start: ~10 ms, 70 ms for all tasks one by one).
+/// Returns, per task and per binary, how the asking went.
+fn list_tests(
+    tasks: &[&Task],
+    builds: &[TaskBuild],
+    folders: &Folders,
+) -> anyhow::Result<Vec<Vec<process::Finished>>> {
+    std::thread::scope(|scope| {
+        let handles: Vec<Vec<_>> = tasks
+            .iter()
+            .zip(builds)
+            .map(|(_, build)| {
+                build
+                    .binaries
+                    .iter()
+                    .map(|binary| {
+                        scope.spawn(|| {
+                            process::invoke(&folders.invocation(
+                                &binary.path,
+                                Action::List,
+                                Duration::from_secs(30),
+                            ))
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|task| {
+                task.into_iter()
+                    .map(|handle| handle.join().expect("a listing thread panicked"))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// Where each of a task's tests lives, from what its suite binaries
+/// answered (`listed`, one per binary), and, if a binary could not answer,
+/// how it ended.
 fn locate_tests(
     task: &Task,
     build: &TaskBuild,
-    folders: &Folders,
+    listed: Vec<process::Finished>,
 ) -> anyhow::Result<(HashMap<String, PathBuf>, Option<Ending>)> {
     let mut located = HashMap::new();
     let mut unavailable = None;
-    for binary in &build.binaries {
-        let listed = process::invoke(&folders.invocation(
-            &binary.path,
-            Action::List,
-            Duration::from_secs(30),
-        ))?;
+    for (binary, listed) in build.binaries.iter().zip(listed) {
         let Some(Answer::Tests { names }) = listed.record.map(|record| record.answer) else {
             unavailable = Some(listed.ending);
             continue;
@@ -519,6 +564,7 @@ esac
             &[build],
             &Sandbox::off(),
             4,
+            &Durations::default(),
             &|done, total| {
                 seen.lock().unwrap().push((done, total));
             },
