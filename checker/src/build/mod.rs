@@ -276,6 +276,13 @@ impl TaskFolders {
     }
 }
 
+/// What a build thread returned; its panic, passed on.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 fn remove_dir_if_there(dir: &Path) -> anyhow::Result<()> {
     match std::fs::remove_dir_all(dir) {
         Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
@@ -387,62 +394,76 @@ impl TaskCompiler<'_> {
             student_files.extend(sealed);
         }
 
-        let mut compile_error = None;
-        let mut probe_failed = false;
-        if let Some(unit) = &self.units.probe {
-            let probe = self
-                .slots
-                .run(|| self.compile_probe(unit, &moved, &student_files, &library_files))?;
-            match probe {
-                Ok(sealed) => student_files.extend(sealed),
-                Err(error) => {
-                    compile_error = Some(error);
-                    probe_failed = true;
-                }
-            }
-        }
-
         provide_runtime_libraries(
             &self.plan.runtime_libraries,
             &self.folders.suites.join(crate::sandbox::RUNTIME_DIR),
         )?;
 
-        // The suites, and the compile-fail tests beside them: each is its
-        // own compiler (a suite's time is mostly its link), so a task with
-        // several suite files builds them side by side, within the slots.
+        // The probe, the suites and the compile-fail tests, side by side
+        // within the slots (each is its own compiler; a suite's time is
+        // mostly its link). A suite that does not use the probe does not
+        // wait for it: it names the course's own probe from the plan, which
+        // rustc never loads for a crate the suite does not use. Those that
+        // use it (`probe::`) are built once the student's probe is, and not
+        // at all without it.
         let suite_incremental = self.folders.suites.join("incremental");
-        let (refusals, suites) = std::thread::scope(|scope| {
+        let (with_probe, without_probe): (Vec<_>, Vec<_>) = self
+            .units
+            .suites
+            .iter()
+            .partition(|(name, _)| self.units.probe.is_some() && self.uses_probe(name));
+        let (refusals, probe, mut suites) = std::thread::scope(|scope| {
+            let (moved, student_files, library_files) = (&moved, &student_files, &library_files);
+            let (suite_incremental, with_probe) = (&suite_incremental, &with_probe);
             let refusals = self
                 .units
                 .probe
                 .as_ref()
-                .map(|unit| scope.spawn(|| self.check_refusals(unit, &student_files)));
-            let suites: Vec<_> = self
-                .units
-                .suites
+                .map(|unit| scope.spawn(move || self.check_refusals(unit, student_files)));
+            let probe = self.units.probe.as_ref().map(|unit| {
+                scope.spawn(move || -> anyhow::Result<(Option<String>, Vec<_>)> {
+                    let probe = self
+                        .slots
+                        .run(|| self.compile_probe(unit, moved, student_files, library_files))?;
+                    let sealed = match probe {
+                        Ok(sealed) => sealed,
+                        Err(error) => return Ok((Some(error), Vec::new())),
+                    };
+                    let mut files = student_files.clone();
+                    files.extend(sealed);
+                    let files = &files;
+                    let built = std::thread::scope(|inner| {
+                        let handles: Vec<_> = with_probe
+                            .iter()
+                            .map(|(name, unit)| {
+                                inner.spawn(move || {
+                                    self.compile_suite(name, unit, moved, files, suite_incremental)
+                                })
+                            })
+                            .collect();
+                        handles.into_iter().map(joined).collect()
+                    });
+                    Ok((None, built))
+                })
+            });
+            let suites: Vec<_> = without_probe
                 .iter()
-                // Every suite of a task links its probe, used or not; one
-                // that uses it (`probe::`) cannot be built without the
-                // student's. The others link the course's own probe then,
-                // from the plan.
-                .filter(|(name, _)| !(probe_failed && self.uses_probe(name)))
                 .map(|(name, unit)| {
-                    let (moved, student_files) = (&moved, &student_files);
-                    let suite_incremental = &suite_incremental;
                     scope.spawn(move || {
                         self.compile_suite(name, unit, moved, student_files, suite_incremental)
                     })
                 })
                 .collect();
-            let suites: Vec<_> = suites
-                .into_iter()
-                .map(|handle| handle.join().expect("a suite's build thread panicked"))
-                .collect();
-            let refusals = refusals
-                .map(|handle| handle.join().expect("a refusal check's thread panicked"))
-                .transpose();
-            (refusals, suites)
+            (
+                refusals.map(joined).transpose(),
+                probe.map(joined).transpose(),
+                suites.into_iter().map(joined).collect::<Vec<_>>(),
+            )
         });
+        let (probe_error, with_probe_built) = probe?.unwrap_or_default();
+        suites.extend(with_probe_built);
+        // The probe's error first: it explains the suites that use it.
+        let mut compile_error = probe_error;
         let mut binaries = Vec::new();
         for suite in suites {
             match suite? {
