@@ -137,6 +137,15 @@ pub fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Makes a FIFO at `path`, for tests of code that must never open one.
+#[cfg(all(test, unix))]
+pub fn make_fifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt as _;
+    let path = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo has no other effect.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

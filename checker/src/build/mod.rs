@@ -244,6 +244,9 @@ struct TaskFolders {
     suites: PathBuf,
     /// What the last build was made from ([`reuse`]).
     stamp: PathBuf,
+    /// Copies of the student's units as last compiled, with what each was
+    /// made from ([`reuse::kept_unit`]).
+    kept: PathBuf,
 }
 
 impl TaskFolders {
@@ -257,6 +260,7 @@ impl TaskFolders {
             refusals: dir.join("refused"),
             suites: dir.join("suites"),
             stamp: dir.join("stamp.json"),
+            kept: dir.join("kept"),
         }
     }
 
@@ -362,7 +366,24 @@ impl TaskCompiler<'_> {
         // student's macro runs in the probe alone.
         let mut student_files: HashMap<String, PathBuf> = HashMap::new();
         let mut library_files: HashMap<String, PathBuf> = HashMap::new();
+        let keeps_units = !self.fresh && self.sandbox.protections.build;
         for unit in &self.units.crates {
+            let unit_stamp = self
+                .folders
+                .kept
+                .join(format!("{}.json", unit.recording.crate_name));
+            let key = keeps_units
+                .then(|| reuse::unit_key(self.plan.digest, unit, &library_files))
+                .flatten();
+            if let Some(kept) = key.as_deref().and_then(|key| {
+                reuse::kept_unit(&unit_stamp, key, &self.folders.kept, &self.folders.sealed)
+            }) {
+                if !unit.proc_macro {
+                    library_files.extend(kept.clone());
+                }
+                student_files.extend(kept);
+                continue;
+            }
             let compilation = Compilation {
                 plan: self.plan,
                 unit,
@@ -388,6 +409,17 @@ impl TaskCompiler<'_> {
                     });
                 }
             };
+            if let Some(key) = &key {
+                // Read now, before any of the student's code runs (their
+                // macros run in the probe, later).
+                reuse::keep_unit(
+                    &unit_stamp,
+                    key,
+                    &compilation.dep_info(),
+                    &self.folders.kept,
+                    &sealed,
+                );
+            }
             if !unit.proc_macro {
                 library_files.extend(sealed.clone());
             }

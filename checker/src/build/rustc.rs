@@ -106,6 +106,15 @@ impl Compilation<'_> {
             .collect()
     }
 
+    /// The dep-info file the compiler writes: every source file it read.
+    pub fn dep_info(&self) -> PathBuf {
+        let recording = &self.unit.recording;
+        self.out_dir.join(self.renamed(&format!(
+            "{}{}.d",
+            recording.crate_name, recording.extra_filename
+        )))
+    }
+
     fn renamed(&self, name: &str) -> String {
         if !self.student {
             return name.to_owned();

@@ -269,9 +269,7 @@ mod tests {
         use std::os::unix::ffi::OsStrExt as _;
         let root = tempfile::tempdir().unwrap();
         let fifo = root.path().join("lib.rs");
-        let path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
-        // SAFETY: a valid NUL-terminated path; mkfifo has no other effect.
-        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+        crate::paths::make_fifo(&fifo);
         std::os::unix::fs::symlink("/etc/hostname", root.path().join("link.rs")).unwrap();
         let odd = std::ffi::OsStr::from_bytes(b"\xcf\xf0\xe8\xe2\xe5\xf2.rs");
         std::fs::write(root.path().join(odd), "cp1251").unwrap();
