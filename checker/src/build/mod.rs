@@ -75,16 +75,9 @@ impl BuildPaths {
         }
     }
 
-    /// Cargo's target folder for plans: `target/`, the one `grading` lies
-    /// in, where `cargo run -p checker` built the checker. The dependencies
-    /// both builds need with the same features (serde, syn, libc, ...) are
-    /// then built once: a fresh clone's first plan took 40 s of CPU instead
-    /// of 57 s. Students' code never compiles there: their compilers read
-    /// the plan's dependencies through `target/grading/deps`.
+    /// Cargo's target folder for plans.
     pub fn target_dir(&self) -> PathBuf {
-        self.grading
-            .parent()
-            .map_or_else(|| self.grading.join("build"), Path::to_path_buf)
+        self.grading.join("build")
     }
 }
 
