@@ -169,7 +169,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub test_timeout: Option<u64>,
 
-    /// Run at most N tests at once [default: eight per CPU].
+    /// Run at most N tests at once [default: four per CPU].
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
@@ -460,14 +460,13 @@ pub fn suites_dir(suites: Option<&PathBuf>, repo: &Path) -> PathBuf {
 
 impl RunArgs {
     /// How many tests may run at once. Tests mostly wait on timers and
-    /// sockets (a task's tests sum to ~1.5 s of which little is CPU), so
-    /// eight per CPU starts a task's 13 tests in one wave on 2 cores (task
-    /// 4's tests: 0.44 s in two waves, 0.32 s in one) without starving the
-    /// timing tests, whose bounds leave room for a loaded machine. A batch
-    /// sets its own (four per CPU beside its next build).
+    /// sockets (a task's tests sum to 2.7 s of which little is CPU), so
+    /// four per CPU keeps the machine busy without starving the timing
+    /// tests, whose bounds leave room for a loaded machine (and a batch
+    /// runs as many beside its next build).
     pub fn jobs(&self) -> usize {
         self.jobs.map(usize::from).unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(2, |cpus| cpus.get() * 8)
+            std::thread::available_parallelism().map_or(2, |cpus| cpus.get() * 4)
         })
     }
 }
