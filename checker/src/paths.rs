@@ -137,6 +137,16 @@ pub fn write_atomically(path: &Path, content: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The JSON value saved at `path`, or the default if there is none or it
+/// cannot be read: for what the checker only remembers (hints shown, how
+/// long tests took), where starting over is harmless.
+pub fn read_json_or_default<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
 /// Makes a FIFO at `path`, for tests of code that must never open one.
 #[cfg(all(test, unix))]
 pub fn make_fifo(path: &Path) {

@@ -29,10 +29,7 @@ impl State {
     /// The state at `path`; empty if there is none yet or it is unreadable
     /// (it only remembers hints, so starting over is harmless).
     pub fn load(path: &Path) -> State {
-        std::fs::read(path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        crate::paths::read_json_or_default(path)
     }
 
     /// Saves the state at `path`, whole or not at all (written beside it,

@@ -23,10 +23,7 @@ impl Durations {
     /// The durations saved at `path`; none if there is no such file or it
     /// cannot be read (the tests then start in manifest order).
     pub fn load(path: &Path) -> Durations {
-        std::fs::read(path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        crate::paths::read_json_or_default(path)
     }
 
     /// Saves them at `path`, whole or not at all.
