@@ -463,29 +463,22 @@ impl TaskCompiler<'_> {
                     };
                     let mut files = student_files.clone();
                     files.extend(sealed);
-                    let files = &files;
                     let built = std::thread::scope(|inner| {
-                        let handles: Vec<_> = with_probe
-                            .iter()
-                            .map(|(name, unit)| {
-                                inner.spawn(move || {
-                                    self.compile_suite(name, unit, moved, files, suite_incremental)
-                                })
-                            })
-                            .collect();
-                        handles.into_iter().map(joined).collect()
+                        self.spawn_suites(inner, with_probe, moved, &files, suite_incremental)
+                            .into_iter()
+                            .map(joined)
+                            .collect()
                     });
                     Ok((None, built))
                 })
             });
-            let suites: Vec<_> = without_probe
-                .iter()
-                .map(|(name, unit)| {
-                    scope.spawn(move || {
-                        self.compile_suite(name, unit, moved, student_files, suite_incremental)
-                    })
-                })
-                .collect();
+            let suites = self.spawn_suites(
+                scope,
+                &without_probe,
+                moved,
+                student_files,
+                suite_incremental,
+            );
             (
                 refusals.map(joined).transpose(),
                 probe.map(joined).transpose(),
@@ -510,6 +503,27 @@ impl TaskCompiler<'_> {
             compile_error,
             refusals: refusals?.unwrap_or_default(),
         })
+    }
+
+    /// Starts compiling each of `suites` in a thread of `scope`, against
+    /// `student_files` (the compilers themselves wait for a slot).
+    fn spawn_suites<'scope, 'env>(
+        &'env self,
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        suites: &'env [&'env (String, plan::Unit)],
+        moved: &'env [(PathBuf, PathBuf)],
+        student_files: &'env HashMap<String, PathBuf>,
+        incremental: &'env Path,
+    ) -> Vec<std::thread::ScopedJoinHandle<'scope, anyhow::Result<Result<SuiteBinary, String>>>>
+    {
+        suites
+            .iter()
+            .map(|(name, unit)| {
+                scope.spawn(move || {
+                    self.compile_suite(name, unit, moved, student_files, incremental)
+                })
+            })
+            .collect()
     }
 
     /// Compiles the suite file `name` against the sealed artifacts: the
