@@ -103,7 +103,7 @@ pub fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<Vec<Vec<TestRun>>> {
     let folders = Folders::new(sandbox)?;
-    let listings = list_tests(tasks, builds, &folders)?;
+    let listings = list_tests(builds, &folders)?;
 
     let mut results: Vec<Vec<Option<TestRun>>> = tasks
         .iter()
@@ -222,17 +222,15 @@ impl Folders<'_> {
 
 /// Asks every suite binary of every task for its tests, all at once (each
 /// answer is a process start: ~10 ms, 70 ms for all tasks one by one).
-/// Returns, per task and per binary, how the asking went.
+/// Returns, per task's build and per binary, how the asking went.
 fn list_tests(
-    tasks: &[&Task],
     builds: &[TaskBuild],
     folders: &Folders,
 ) -> anyhow::Result<Vec<Vec<process::Finished>>> {
     std::thread::scope(|scope| {
-        let handles: Vec<Vec<_>> = tasks
+        let handles: Vec<Vec<_>> = builds
             .iter()
-            .zip(builds)
-            .map(|(_, build)| {
+            .map(|build| {
                 build
                     .binaries
                     .iter()
