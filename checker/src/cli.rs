@@ -69,7 +69,8 @@ pub enum Command {
     /// For instructors: grade every submission under a folder (one folder
     /// per student) with one shared build; per-student reports, class.json
     /// and class.csv. A re-run skips unchanged submissions. Runs four tests
-    /// per CPU at once unless --jobs says otherwise.
+    /// per CPU at once (fewer where memory is short) unless --jobs says
+    /// otherwise.
     Batch(BatchArgs),
     /// For instructors: the class report (one self-contained HTML file) from
     /// one or more class.json files (several: the shards of one class).
@@ -169,7 +170,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub test_timeout: Option<u64>,
 
-    /// Run at most N tests at once [default: four per CPU].
+    /// Run at most N tests at once [default: eight per CPU, fewer where memory is short].
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
@@ -459,15 +460,13 @@ pub fn suites_dir(suites: Option<&PathBuf>, repo: &Path) -> PathBuf {
 }
 
 impl RunArgs {
-    /// How many tests may run at once. Tests mostly wait on timers and
-    /// sockets (a task's tests sum to 2.7 s of which little is CPU), so
-    /// four per CPU keeps the machine busy without starving the timing
-    /// tests, whose bounds leave room for a loaded machine (and a batch
-    /// runs as many beside its next build).
+    /// How many tests may run at once: `--jobs`, or as many per CPU as
+    /// the machine's memory holds at their limit ([`checker::run::test_jobs`]).
+    /// The timing tests' bounds leave room for a machine that busy.
     pub fn jobs(&self) -> usize {
-        self.jobs.map(usize::from).unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(2, |cpus| cpus.get() * 4)
-        })
+        self.jobs
+            .map(usize::from)
+            .unwrap_or_else(|| checker::run::test_jobs(checker::run::TESTS_PER_CPU))
     }
 }
 

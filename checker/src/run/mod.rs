@@ -5,6 +5,7 @@
 //! is killed without stalling the others, one that exits or aborts the
 //! process takes only itself down, and nothing a test does leaks into the next.
 
+mod concurrency;
 mod environment;
 mod history;
 mod process;
@@ -19,6 +20,7 @@ use std::{
 use anyhow::{Context as _, bail};
 use grading_protocol::{Action, Answer, Outcome};
 
+pub use concurrency::{TESTS_PER_CPU, test_jobs};
 pub use history::Durations;
 pub use process::{Captured, Ending};
 

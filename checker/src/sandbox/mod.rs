@@ -36,9 +36,12 @@ use serde::{Deserialize, Serialize};
 /// The hidden subcommand that runs a test in the sandbox.
 pub const LAUNCHER_COMMAND: &str = "sandbox-exec";
 
-/// The most memory (address space) a test may take. A test's tokio runtime,
-/// mock server and client reserve about 0.3 GiB; the rest is room to spare.
-pub const MEMORY_LIMIT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// The most memory (address space) a test may take. Every reference
+/// solution passes within 128 MiB (at 48 MiB the first test fails: glibc
+/// then has no room for a thread's arena), so 1 GiB leaves a thread-heavy
+/// solution eight times that. It also bounds how many tests run at once
+/// ([`crate::run::test_jobs`]): a class of memory bombs must fit in memory.
+pub const MEMORY_LIMIT_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// The most memory (address space) a compiler run on a student's crate may
 /// take: room for rustc and its linker, not for `include_bytes!("/dev/zero")`.
@@ -48,8 +51,10 @@ pub const BUILD_MEMORY_LIMIT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 pub const FILE_SIZE_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most processes and threads a test may have at once (where the count
-/// is its own: inside a user namespace).
-pub const PROCESS_LIMIT: u64 = 512;
+/// is its own: inside a user namespace). A solution needs a few dozen (a
+/// runtime's workers, its blocking pool, a mock server); a fork bomb's
+/// cost to the tests beside it grows with this, times the tests at once.
+pub const PROCESS_LIMIT: u64 = 256;
 
 /// How much of the sandbox to insist on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
