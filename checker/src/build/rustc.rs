@@ -32,6 +32,9 @@ pub const STUDENT_SUFFIX: &str = "s";
 /// checker's environment reaches a build.
 const PASSED_THROUGH: &[&str] = &["PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TZ"];
 
+/// Where cargo tells a compiler its jobserver's descriptors.
+const JOBSERVER_VARIABLE: &str = "CARGO_MAKEFLAGS";
+
 /// How long one compilation may take before it is taken for a macro that
 /// never returns.
 pub const COMPILE_LIMIT: Duration = Duration::from_secs(180);
@@ -247,6 +250,10 @@ impl Compilation<'_> {
                 .recording
                 .env
                 .iter()
+                // The jobserver cargo lent the plan's compiler is gone: its
+                // descriptors mean nothing here (or, if open, something
+                // else), and rustc would warn of them on every compile.
+                .filter(|(name, _)| name.as_str() != JOBSERVER_VARIABLE)
                 .map(|(name, value)| (name.clone(), self.moved_path(value))),
         );
         variables.push(("TMPDIR".into(), display(&self.out_dir.join("tmp"))));
@@ -489,10 +496,16 @@ mod tests {
                 crate_name: "timing_decorator".into(),
                 extra_filename: "-0123".into(),
                 args: args.iter().map(|arg| (*arg).to_owned()).collect(),
-                env: BTreeMap::from([(
-                    "CARGO_MANIFEST_DIR".to_owned(),
-                    "/plan/crates/02-t".to_owned(),
-                )]),
+                env: BTreeMap::from([
+                    (
+                        "CARGO_MANIFEST_DIR".to_owned(),
+                        "/plan/crates/02-t".to_owned(),
+                    ),
+                    (
+                        JOBSERVER_VARIABLE.to_owned(),
+                        "-j --jobserver-auth=8,9".to_owned(),
+                    ),
+                ]),
             },
             outputs: vec![
                 "libtiming_decorator-0123.rlib".into(),
@@ -553,7 +566,8 @@ mod tests {
         assert!(
             environment
                 .iter()
-                .all(|(name, _)| name != "GITHUB_TOKEN" && name != "HOME"),
+                .all(|(name, _)| !["GITHUB_TOKEN", "HOME", JOBSERVER_VARIABLE]
+                    .contains(&name.as_str())),
             "{environment:?}"
         );
     }
