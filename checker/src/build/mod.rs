@@ -75,9 +75,17 @@ impl BuildPaths {
         }
     }
 
-    /// Cargo's target folder for plans.
+    /// Cargo's target folder for plans: `target/`, the one `grading` lies
+    /// in, where `cargo run -p checker` built the checker. The dependencies
+    /// both builds need with the same features (serde, syn, libc, ...) are
+    /// then built once. Students' code never compiles there: their
+    /// compilers read the plan's dependencies through `target/grading/deps`.
+    /// Each plan's own packages carry its digest in their version
+    /// ([`workspace::version_for_plan`]), since its folder lies inside.
     pub fn target_dir(&self) -> PathBuf {
-        self.grading.join("build")
+        self.grading
+            .parent()
+            .map_or_else(|| self.grading.join("build"), Path::to_path_buf)
     }
 }
 

@@ -167,6 +167,7 @@ fn plan_layouts(
         ),
     )?;
     workspace::name_shared_harness(&mut files, digest)?;
+    workspace::version_for_plan(&mut files, digest)?;
     // Canonical, as cargo and rustc name it (the grading folder may be
     // reached through a link): recorded paths are compared with it.
     let plans = paths.grading.join("plans");

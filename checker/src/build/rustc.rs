@@ -254,7 +254,13 @@ impl Compilation<'_> {
                 // descriptors mean nothing here (or, if open, something
                 // else), and rustc would warn of them on every compile.
                 .filter(|(name, _)| name.as_str() != JOBSERVER_VARIABLE)
-                .map(|(name, value)| (name.clone(), self.moved_path(value))),
+                .map(|(name, value)| match name.as_str() {
+                    "CARGO_PKG_VERSION" => (
+                        name.clone(),
+                        super::workspace::course_version(value, self.plan.digest).to_owned(),
+                    ),
+                    _ => (name.clone(), self.moved_path(value)),
+                }),
         );
         variables.push(("TMPDIR".into(), display(&self.out_dir.join("tmp"))));
         if self.mode != Mode::Compile {

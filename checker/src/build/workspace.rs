@@ -449,6 +449,60 @@ pub fn name_shared_harness(files: &mut Files, plan_digest: u64) -> anyhow::Resul
     Ok(())
 }
 
+/// Gives every package of the plan a version of its own: its version with
+/// the plan's digest as build metadata (`0.1.0+plan.<digest>`).
+///
+/// The plan builds in cargo's `target/`, beside the checker's own build, and
+/// its folder lies inside it. Cargo then records the sources of a plan's
+/// package relative to `target/`, under a hash of the package's name,
+/// version and path within its workspace: two plans' copies of one crate
+/// would share that hash, and the second would be found fresh against the
+/// first one's sources, never compiled, and never recorded. The version
+/// makes each plan's packages its own. A compiler of a student's crate is
+/// told the version without it ([`course_version`]).
+pub fn version_for_plan(files: &mut Files, plan_digest: u64) -> anyhow::Result<()> {
+    let manifests: Vec<String> = files
+        .keys()
+        .filter(|path| path.ends_with("/Cargo.toml"))
+        .cloned()
+        .collect();
+    for key in manifests {
+        let mut manifest: Table = toml::from_str(std::str::from_utf8(&files[&key])?)
+            .with_context(|| format!("the generated {key} is not TOML"))?;
+        let Some(package) = manifest.get_mut("package").and_then(Value::as_table_mut) else {
+            continue;
+        };
+        let version = package
+            .get("version")
+            .and_then(Value::as_str)
+            .unwrap_or("0.0.0");
+        let version = plan_version(version, plan_digest);
+        package.insert("version".into(), version.into());
+        files.insert(key, generated(&manifest)?);
+    }
+    Ok(())
+}
+
+/// `version` with the plan's digest added to its build metadata.
+fn plan_version(version: &str, plan_digest: u64) -> String {
+    let separator = if version.contains('+') { '.' } else { '+' };
+    format!("{version}{separator}{}", plan_marker(plan_digest))
+}
+
+/// The version a plan's package had in the course: `recorded` without what
+/// [`version_for_plan`] added.
+pub fn course_version(recorded: &str, plan_digest: u64) -> &str {
+    let marker = plan_marker(plan_digest);
+    recorded
+        .strip_suffix(marker.as_str())
+        .and_then(|rest| rest.strip_suffix(['+', '.']))
+        .unwrap_or(recorded)
+}
+
+fn plan_marker(plan_digest: u64) -> String {
+    format!("plan.{plan_digest:016x}")
+}
+
 /// A dependency on the harness crate itself.
 fn harness_dependency(paths: &BuildPaths) -> anyhow::Result<Table> {
     Ok(toml_table([
@@ -550,6 +604,60 @@ mod tests {
                 .unwrap_err()
                 .contains("not valid TOML")
         );
+    }
+
+    #[test]
+    fn each_plan_versions_its_packages_and_students_see_the_course_version() {
+        let mut files = Files::from([
+            (
+                "Cargo.toml".to_owned(),
+                b"[workspace]\nmembers = []\n".to_vec(),
+            ),
+            (
+                "crates/00-t/Cargo.toml".to_owned(),
+                b"[package]\nname = \"t\"\nversion = \"0.1.0\"\n".to_vec(),
+            ),
+            (
+                "crates/01-u/Cargo.toml".to_owned(),
+                b"[package]\nname = \"u\"\nversion = \"1.2.3+build.7\"\n".to_vec(),
+            ),
+            (
+                "suite-t/Cargo.toml".to_owned(),
+                b"[package]\nname = \"s\"\n".to_vec(),
+            ),
+        ]);
+        version_for_plan(&mut files, 0xab).unwrap();
+        let version = |key: &str| -> String {
+            let manifest: Table =
+                toml::from_str(std::str::from_utf8(&files[key]).unwrap()).unwrap();
+            manifest["package"]["version"].as_str().unwrap().to_owned()
+        };
+        assert_eq!(
+            version("crates/00-t/Cargo.toml"),
+            "0.1.0+plan.00000000000000ab"
+        );
+        assert_eq!(
+            version("crates/01-u/Cargo.toml"),
+            "1.2.3+build.7.plan.00000000000000ab"
+        );
+        assert_eq!(version("suite-t/Cargo.toml"), "0.0.0+plan.00000000000000ab");
+        assert!(
+            !std::str::from_utf8(&files["Cargo.toml"])
+                .unwrap()
+                .contains("plan.")
+        );
+        for (course, key) in [
+            ("0.1.0", "crates/00-t/Cargo.toml"),
+            ("1.2.3+build.7", "crates/01-u/Cargo.toml"),
+        ] {
+            assert_eq!(course_version(&version(key), 0xab), course);
+        }
+        // Another plan's marker, or none, is left as it is.
+        assert_eq!(
+            course_version("0.1.0+plan.00000000000000cd", 0xab),
+            "0.1.0+plan.00000000000000cd"
+        );
+        assert_eq!(course_version("0.1.0", 0xab), "0.1.0");
     }
 
     #[test]
