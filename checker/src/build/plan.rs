@@ -166,8 +166,6 @@ fn plan_layouts(
             toolchain_id,
         ),
     )?;
-    workspace::name_shared_harness(&mut files, digest)?;
-    workspace::version_for_plan(&mut files, digest)?;
     // Canonical, as cargo and rustc name it (the grading folder may be
     // reached through a link): recorded paths are compared with it.
     let plans = paths.grading.join("plans");
@@ -184,6 +182,9 @@ fn plan_layouts(
         return Ok(Plan { digest, ..plan });
     }
 
+    // Named after the digest, so only once the plan is to be built.
+    workspace::name_shared_harness(&mut files, digest)?;
+    workspace::version_for_plan(&mut files, digest)?;
     for (relative, bytes) in &files {
         let path = dir.join(relative);
         if let Some(folder) = path.parent() {
