@@ -435,17 +435,33 @@ const UNNAMED_HARNESS: &str = "harness_unnamed";
 /// before the test began). Named after its plan, each plan has its own.
 pub fn name_shared_harness(files: &mut Files, plan_digest: u64) -> anyhow::Result<()> {
     let key = format!("{SHARED_HARNESS_DIR}/Cargo.toml");
-    let Some(bytes) = files.get(&key) else {
+    if !files.contains_key(&key) {
         return Ok(());
-    };
-    let mut package: Table = toml::from_str(std::str::from_utf8(bytes)?)
-        .context("the generated shared harness manifest is not TOML")?;
-    let lib = package
-        .get_mut("lib")
-        .and_then(Value::as_table_mut)
-        .context("the generated shared harness manifest has no [lib]")?;
-    lib.insert("name".into(), format!("harness_{plan_digest:016x}").into());
-    files.insert(key, generated(&package)?);
+    }
+    edit_generated(files, &key, |package| {
+        let lib = package
+            .get_mut("lib")
+            .and_then(Value::as_table_mut)
+            .context("the generated shared harness manifest has no [lib]")?;
+        lib.insert("name".into(), format!("harness_{plan_digest:016x}").into());
+        Ok(())
+    })
+}
+
+/// Reads the generated manifest `key` of `files`, lets `edit` change it, and
+/// puts it back.
+fn edit_generated(
+    files: &mut Files,
+    key: &str,
+    edit: impl FnOnce(&mut Table) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let bytes = files
+        .get(key)
+        .with_context(|| format!("no generated {key}"))?;
+    let mut manifest: Table = toml::from_str(std::str::from_utf8(bytes)?)
+        .with_context(|| format!("the generated {key} is not TOML"))?;
+    edit(&mut manifest)?;
+    files.insert(key.to_owned(), generated(&manifest)?);
     Ok(())
 }
 
@@ -467,18 +483,17 @@ pub fn version_for_plan(files: &mut Files, plan_digest: u64) -> anyhow::Result<(
         .cloned()
         .collect();
     for key in manifests {
-        let mut manifest: Table = toml::from_str(std::str::from_utf8(&files[&key])?)
-            .with_context(|| format!("the generated {key} is not TOML"))?;
-        let Some(package) = manifest.get_mut("package").and_then(Value::as_table_mut) else {
-            continue;
-        };
-        let version = package
-            .get("version")
-            .and_then(Value::as_str)
-            .unwrap_or("0.0.0");
-        let version = plan_version(version, plan_digest);
-        package.insert("version".into(), version.into());
-        files.insert(key, generated(&manifest)?);
+        edit_generated(files, &key, |manifest| {
+            if let Some(package) = manifest.get_mut("package").and_then(Value::as_table_mut) {
+                let version = package
+                    .get("version")
+                    .and_then(Value::as_str)
+                    .unwrap_or("0.0.0");
+                let version = plan_version(version, plan_digest);
+                package.insert("version".into(), version.into());
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }
