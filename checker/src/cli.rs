@@ -105,6 +105,10 @@ pub struct SandboxExecArgs {
     /// With --limit-resources: the memory bound, in bytes, if not a test's.
     #[arg(long, value_name = "BYTES", requires = "limit_resources")]
     pub memory_limit: Option<u64>,
+    /// With --isolate-network, as root: run as the sandbox's own user, so
+    /// that the kernel counts (and bounds) the program's processes.
+    #[arg(long, requires = "isolate_network")]
+    pub sandbox_user: bool,
     /// The program and its arguments.
     #[arg(last = true, required_unless_present = "probe")]
     pub program: Vec<std::ffi::OsString>,
@@ -121,6 +125,7 @@ impl SandboxExecArgs {
                 isolate_network: self.isolate_network,
                 limit_resources: self.limit_resources,
                 memory_limit: self.memory_limit,
+                sandbox_user: self.sandbox_user,
                 program: program.into(),
                 args: args.to_vec(),
             }),

@@ -193,7 +193,7 @@ struct Folders<'a> {
 
 impl Folders<'_> {
     fn new(sandbox: &Sandbox) -> anyhow::Result<Folders<'_>> {
-        let records = tempfile::Builder::new()
+        let records = process::searchable_folder()
             .prefix("checker-")
             .tempdir()
             .context("cannot create a temporary folder")?;

@@ -75,10 +75,22 @@ pub struct Finished {
     pub duration: Duration,
 }
 
+/// A temporary folder that others may pass through but not list (0711):
+/// a test run as the sandbox's own user (see `sandbox`) must find its
+/// scratch folder, two levels down, by path (`TMPDIR`). Its name is random,
+/// so no one finds it without being told.
+pub(super) fn searchable_folder() -> tempfile::Builder<'static, 'static> {
+    #[cfg_attr(not(unix), allow(unused_mut))]
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o711));
+    builder
+}
+
 /// Runs one suite process to completion or to its time limit.
 pub fn invoke(invocation: &Invocation) -> anyhow::Result<Finished> {
     let token = fresh_token()?;
-    let record_dir = tempfile::Builder::new()
+    let record_dir = searchable_folder()
         .tempdir_in(invocation.records)
         .context("cannot create a record folder")?;
     let scratch = record_dir.path().join("scratch");

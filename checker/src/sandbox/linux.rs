@@ -35,7 +35,7 @@ use rlimit::Resource;
 
 use super::{
     Confinement, FILE_SIZE_LIMIT_BYTES, LauncherRequest, MEMORY_LIMIT_BYTES, PROCESS_LIMIT,
-    Protections,
+    Protections, identity,
 };
 
 /// The launcher's own failure to set a test up; the checker reads it as the
@@ -84,6 +84,12 @@ pub fn launch(request: &LauncherRequest) -> ! {
 
 /// Tries every protection on the probing process itself, which then exits.
 fn probe() -> Protections {
+    // As root, a test's processes are counted only once it runs as the
+    // sandbox's user (see `identity`): a child tries that first.
+    let counted_as_sandbox_user = !getuid().is_root()
+        || identity::sandbox_user_works(|| {
+            isolate_network().is_ok() && set_limits(true, MEMORY_LIMIT_BYTES).is_ok()
+        });
     let network = isolate_network().is_ok();
     let limits = set_limits(network, MEMORY_LIMIT_BYTES).is_ok();
     let descendants = prctl::set_child_subreaper(true).is_ok() && children_file().is_ok();
@@ -99,6 +105,9 @@ fn probe() -> Protections {
         files,
         limits,
         network,
+        // NPROC is set only inside a user namespace, where the count is
+        // the test's own.
+        processes: network && limits && counted_as_sandbox_user,
         descendants,
         // A build is confined by the same Landlock rules, and what it
         // started is killed by the same subreaper.
@@ -108,6 +117,14 @@ fn probe() -> Protections {
 
 fn run(confinement: &Confinement) -> anyhow::Result<WaitStatus> {
     let isolate = confinement.isolate_network;
+    // Before the namespaces, which the sandbox's user then owns.
+    if confinement.sandbox_user && isolate && getuid().is_root() {
+        identity::become_sandbox_user(&identity::Reach {
+            program: &confinement.program,
+            readable: &confinement.readable,
+            writable: &confinement.writable,
+        })?;
+    }
     if isolate {
         isolate_network().context("cannot make a network namespace")?;
     }

@@ -9,10 +9,12 @@
 //! - **files** (Landlock): the test reads system files and its own binary,
 //!   and writes only its scratch folder and its record; the suites, the
 //!   repository, other tests' folders and `/proc` are out of reach;
-//! - **limits** (rlimits): memory, file size, open files, and (inside a user
-//!   namespace, where the count is the test's own) processes;
+//! - **limits** (rlimits): memory, file size, open files;
 //! - **network** (user + network namespace): a loopback of its own, so the
 //!   test reaches only servers it started itself;
+//! - **processes** (an rlimit, inside the user namespace, where the count is
+//!   the test's own; as root, the test runs as a user of the sandbox's own,
+//!   since the kernel does not count root's processes: see `identity`);
 //! - **descendants** (a child subreaper): every process the test started,
 //!   including ones that called `setsid` or forked twice, is killed before
 //!   the launcher reports how the test ended.
@@ -22,6 +24,8 @@
 //! without all of them. Elsewhere than Linux there is no launcher, and the
 //! report says that nothing is enforced.
 
+#[cfg(target_os = "linux")]
+mod identity;
 #[cfg(target_os = "linux")]
 mod linux;
 
@@ -75,8 +79,12 @@ pub struct Protections {
     pub files: bool,
     /// Memory, file size, open files bounded.
     pub limits: bool,
-    /// A network of its own with only loopback; processes counted apart.
+    /// A network of its own with only loopback.
     pub network: bool,
+    /// At most [`PROCESS_LIMIT`] processes and threads, counted per test
+    /// (inside its user namespace; as root, as the sandbox's own user).
+    #[serde(default)]
+    pub processes: bool,
     /// Nothing a test started outlives it.
     pub descendants: bool,
     /// The compiler, running a student's macros and `include!`s, reads
@@ -93,6 +101,7 @@ impl Protections {
             (self.files, "files"),
             (self.limits, "limits"),
             (self.network, "network"),
+            (self.processes, "processes"),
             (self.descendants, "descendants"),
             (self.build, "build"),
         ]
@@ -185,6 +194,11 @@ impl Sandbox {
         }
         if self.protections.network {
             command.arg("--isolate-network");
+        }
+        // Only where the probe found that user can run a test: it may not
+        // be allowed a user namespace where root is.
+        if self.protections.processes {
+            command.arg("--sandbox-user");
         }
         command.arg("--").arg(binary);
         command
@@ -283,6 +297,9 @@ pub struct Confinement {
     pub limit_resources: bool,
     /// The memory bound, if not a test's [`MEMORY_LIMIT_BYTES`].
     pub memory_limit: Option<u64>,
+    /// As root, run as the sandbox's own user, whose processes the kernel
+    /// counts (where that user can reach the program and its folders).
+    pub sandbox_user: bool,
     pub program: PathBuf,
     pub args: Vec<std::ffi::OsString>,
 }

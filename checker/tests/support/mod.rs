@@ -49,6 +49,32 @@ pub fn checker() -> Command {
     command
 }
 
+/// Which protections the sandbox has on this machine (the launcher's probe).
+pub fn probed_protections() -> serde_json::Value {
+    let probe = checker()
+        .args(["sandbox-exec", "--probe"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&probe.stdout).unwrap()
+}
+
+/// Whether this machine has every protection, so that `--sandbox strict`
+/// grades; says so when it does not, as the checks that need it are skipped.
+pub fn every_protection() -> bool {
+    let protections = probed_protections();
+    let all = protections
+        .as_object()
+        .unwrap()
+        .values()
+        .all(|in_force| in_force == true);
+    if !all {
+        eprintln!(
+            "note: not every protection is available here ({protections}): strict grading refuses"
+        );
+    }
+    all
+}
+
 /// Runs the checker with `args`; returns its exit code and stdout.
 pub fn run(args: &[&str]) -> (i32, String) {
     let output = checker().args(args).output().unwrap();
