@@ -18,7 +18,6 @@ checker=$repo/target/debug/checker
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir "$scratch/work"
-: > "$scratch/record"
 
 mean_ms() { # command... : mean wall time of CALLS runs, in ms
     local start end
@@ -30,9 +29,12 @@ mean_ms() { # command... : mean wall time of CALLS runs, in ms
 
 direct=$(mean_ms /bin/true)
 sandboxed=$(mean_ms "$checker" sandbox-exec --limit-resources --isolate-network \
-    --write "$scratch/work" --record "$scratch/record" -- /bin/true)
+    --write "$scratch/work" -- /bin/true)
+# As a test runs where the checker is root: as the sandbox's own user.
+own_user=$(mean_ms "$checker" sandbox-exec --limit-resources --isolate-network --sandbox-user \
+    --write "$scratch/work" -- /bin/true)
 probe=$(mean_ms "$checker" sandbox-exec --probe)
-echo "per process: direct ${direct} ms, in the sandbox ${sandboxed} ms, probe (once per grading) ${probe} ms"
+echo "per process: direct ${direct} ms, in the sandbox ${sandboxed} ms (as the sandbox's user: ${own_user} ms), probe (once per grading) ${probe} ms"
 
 median_run_secs() { # mode
     for _ in $(seq "$gradings"); do
