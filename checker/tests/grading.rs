@@ -9,9 +9,11 @@ mod support;
 use checker::mutants::Base;
 use support::{checker, grade_json, one_grading_at_a_time, run, tree};
 
-/// Durations vary from run to run; everything else in a report must not.
-/// Each is replaced where it is, and must be there: indexing a JSON object
-/// by a missing key would add it, hiding a report that lost the field.
+/// Durations vary from run to run, and the protections in force from
+/// machine to machine (the report must show this machine's, as its probe
+/// found them); everything else in a report must not. Each is replaced
+/// where it is, and must be there: indexing a JSON object by a missing key
+/// would add it, hiding a report that lost the field.
 fn redact_durations(report: &mut serde_json::Value) {
     fn redact(object: &mut serde_json::Value, key: &str, with: &str) {
         let value = object
@@ -21,6 +23,8 @@ fn redact_durations(report: &mut serde_json::Value) {
         *value = with.into();
     }
     redact(report, "timings", "[timings]");
+    assert_eq!(report["sandbox"], support::probed_protections());
+    redact(report, "sandbox", "[this machine's protections]");
     for task in report["tasks"].as_array_mut().unwrap() {
         redact(task, "summed_test_secs", "[duration]");
         for test in task["tests"].as_array_mut().unwrap() {
