@@ -89,6 +89,61 @@ pub fn involuntary_switches() -> Option<u64> {
     None
 }
 
+/// The CPU clock of one thread of this process: how much CPU time that
+/// thread has used so far, read from any other thread. A thread asleep
+/// (on a Condvar, a channel, a lock) leaves it frozen; one that loops, even
+/// one that yields at every turn, moves it each time it gets the CPU.
+/// Linux only (`pthread_getcpuclockid`): elsewhere [`ThreadCpuClock::current`]
+/// is `None`, and a test does without it.
+#[derive(Debug, Clone, Copy)]
+pub struct ThreadCpuClock(ClockId);
+
+#[cfg(target_os = "linux")]
+type ClockId = libc::clockid_t;
+#[cfg(not(target_os = "linux"))]
+type ClockId = ();
+
+impl ThreadCpuClock {
+    /// The clock of the calling thread.
+    #[cfg(target_os = "linux")]
+    pub fn current() -> Option<Self> {
+        let mut clock: libc::clockid_t = 0;
+        // SAFETY: pthread_self names the calling thread, which is alive, and
+        // the call only writes the clock id into the variable we own.
+        let status = unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) };
+        (status == 0).then_some(Self(clock))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn current() -> Option<Self> {
+        None
+    }
+
+    /// The CPU time its thread has used so far; `None` once that thread
+    /// has ended (the kernel then refuses the clock).
+    #[cfg(target_os = "linux")]
+    pub fn read(&self) -> Option<Duration> {
+        let mut time = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime only writes into the timespec we own; a
+        // clock whose thread is gone gives an error, not undefined behaviour.
+        let status = unsafe { libc::clock_gettime(self.0, &mut time) };
+        (status == 0).then(|| {
+            Duration::new(
+                u64::try_from(time.tv_sec).unwrap_or(0),
+                u32::try_from(time.tv_nsec).unwrap_or(0),
+            )
+        })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn read(&self) -> Option<Duration> {
+        None
+    }
+}
+
 /// Polls every future of `futures` together, in one task, until all are
 /// done; their outputs in order. What `futures::future::join_all` does, for
 /// suites that do not depend on `futures`, and for futures that are not
