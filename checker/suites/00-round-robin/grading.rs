@@ -345,7 +345,7 @@ impl Future for WokenFromThread {
 }
 
 /// Returns once `executor`'s CPU clock has stood still for [`IDLE`], or
-/// after `at_most` (at once, where there is no clock to read).
+/// after `at_most` (all of it, where there is no clock to read).
 fn wait_until_idle(executor: Option<ThreadCpuClock>, at_most: Duration) {
     const STEP: Duration = Duration::from_millis(5);
     let deadline = std::time::Instant::now() + at_most;
@@ -357,7 +357,7 @@ fn wait_until_idle(executor: Option<ThreadCpuClock>, at_most: Duration) {
         }
         let used = executor.and_then(|clock| clock.read());
         match still_since {
-            Some((since, before)) if used.is_some() && used == Some(before) => {
+            Some((since, before)) if used == Some(before) => {
                 if now - since >= IDLE {
                     return;
                 }
