@@ -158,6 +158,12 @@ pub struct TestSpec {
     pub bonus: bool,
     /// Overrides the manifest's per-test limit for this test.
     pub timeout_secs: Option<u64>,
+    /// Its verdict reads a clock (how long something took, what ran at
+    /// once), so the load of the tests beside it can fail right code: a
+    /// failure among other tests is run again once the other tasks' tests
+    /// have ended, and that run decides.
+    #[serde(default)]
+    pub timing: bool,
     /// Who sees it: only `visible` tests ship in the student edition.
     #[serde(default)]
     pub visibility: Visibility,

@@ -120,6 +120,17 @@ fn hangs_time_out_and_the_run_still_ends() {
 }
 
 #[test]
+fn spinning_tests_cost_the_timing_tests_of_other_tasks_nothing() {
+    // Seven of task 2's tests spin on every core until they are killed,
+    // while tasks 1 and 4 time their requests: their timing tests must
+    // judge the solution, not the load one student's other task made.
+    let spinning = hostile("02-timing-decorator", "spins_on_every_thread");
+    let planted = [("02-timing-decorator", &spinning)];
+    let tree = tree("spinning-neighbours", Base::Solutions, &planted);
+    assert_each_costs_only_its_task(&tree, &planted, &SHORT_LIMIT);
+}
+
+#[test]
 fn blocking_the_runtime_fails_the_timing_test_instead_of_hanging() {
     let blocking = suite_mutant("01-async-rewrite", "blocking_pause");
     let planted = [("01-async-rewrite", &blocking)];

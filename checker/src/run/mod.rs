@@ -4,6 +4,8 @@
 //! A process per test is what makes a verdict trustworthy: a test that hangs
 //! is killed without stalling the others, one that exits or aborts the
 //! process takes only itself down, and nothing a test does leaks into the next.
+//! A timing test that fails among others is run again once the other tasks'
+//! tests have ended, so one task's load costs no other task its points.
 
 mod concurrency;
 mod environment;
@@ -77,12 +79,16 @@ impl TestRun {
 }
 
 /// One test to run.
+#[derive(Clone)]
 struct Job {
     task: usize,
     test: usize,
     binary: PathBuf,
     name: String,
     timeout: Duration,
+    /// Its verdict reads a clock: a failure among others is run again after
+    /// them.
+    timing: bool,
 }
 
 /// Runs the graded tests of `tasks`, whose suites `builds` holds, with at
@@ -123,6 +129,7 @@ pub fn run(
                     binary: binary.clone(),
                     name: spec.name.clone(),
                     timeout: manifest.test_timeout(spec),
+                    timing: spec.timing,
                 }),
                 None => {
                     let refusal = build.refusals.iter().find(|r| r.test == spec.name);
@@ -162,16 +169,44 @@ pub fn run(
     history::longest_first(&mut queue, |job| {
         history.of(tasks[job.task].number, &job.name)
     });
-    let finished = execute(
-        queue,
-        tasks.len(),
-        manifest.limits.task_timeout,
-        jobs,
-        &folders,
-        progress,
-    )?;
+    let timing_jobs: Vec<Job> = queue.iter().filter(|job| job.timing).cloned().collect();
+    let had_company = jobs > 1 && queue.len() > 1;
+    // When each task's first test started: its time limit counts from there,
+    // for the quiet re-runs too.
+    let task_started = Mutex::new(vec![None; tasks.len()]);
+    let clock = TaskClock {
+        started: &task_started,
+        limit: manifest.limits.task_timeout,
+    };
+    let finished = execute(queue, clock, jobs, &folders, progress)?;
     for (task, test, run) in finished {
         results[task][test] = Some(run);
+    }
+    if had_company {
+        // Once everything else has ended, task by task: the load of the
+        // other tasks' tests is gone, and what is left is the task's own.
+        // A task's re-runs go together: they judge one student's one task,
+        // and one after another they would add up to seconds.
+        for task in 0..tasks.len() {
+            let quiet: Vec<Job> = timing_jobs
+                .iter()
+                .filter(|job| job.task == task)
+                .filter(|job| {
+                    results[job.task][job.test]
+                        .as_ref()
+                        .is_some_and(failed_judging)
+                })
+                .cloned()
+                .collect();
+            if quiet.is_empty() {
+                continue;
+            }
+            for (task, test, run) in execute(quiet, clock, jobs, &folders, &|_, _| {})? {
+                if !matches!(run.outcome, TestOutcome::Skipped { .. }) {
+                    results[task][test] = Some(run);
+                }
+            }
+        }
     }
     Ok(results
         .into_iter()
@@ -289,11 +324,39 @@ fn locate_tests(
     Ok((located, unavailable))
 }
 
+/// A failure the test itself judged: what a loaded machine can cause in a
+/// timing test. Not `todo!()` (that is no judgement), nor a time-out or a
+/// crash (running again would not change them, only cost their limit).
+fn failed_judging(run: &TestRun) -> bool {
+    matches!(
+        run.outcome,
+        TestOutcome::Failed {
+            unimplemented: false,
+            ..
+        }
+    )
+}
+
+/// Each task's time: when its first test started, and how long it may run.
+#[derive(Clone, Copy)]
+struct TaskClock<'a> {
+    started: &'a Mutex<Vec<Option<Instant>>>,
+    limit: Duration,
+}
+
+impl TaskClock<'_> {
+    /// What is left of `task`'s time, its clock starting now if it has not.
+    fn remaining(&self, task: usize) -> Duration {
+        let mut started = self.started.lock().expect("task clock lock");
+        let since = *started[task].get_or_insert_with(Instant::now);
+        self.limit.saturating_sub(since.elapsed())
+    }
+}
+
 /// Runs `queue` on `jobs` worker threads. Returns (task, test, run) triples.
 fn execute(
     queue: Vec<Job>,
-    task_count: usize,
-    task_limit: Duration,
+    clock: TaskClock,
     jobs: usize,
     folders: &Folders,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -301,8 +364,6 @@ fn execute(
     let total = queue.len();
     progress(0, total);
     let queue = Mutex::new(queue.into_iter());
-    // When each task's first test started: its time limit counts from there.
-    let task_started: Mutex<Vec<Option<Instant>>> = Mutex::new(vec![None; task_count]);
     let finished = Mutex::new(Vec::new());
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
 
@@ -313,14 +374,10 @@ fn execute(
                     let Some(job) = queue.lock().expect("queue lock").next() else {
                         return;
                     };
-                    let remaining = {
-                        let mut started = task_started.lock().expect("task clock lock");
-                        let since = *started[job.task].get_or_insert_with(Instant::now);
-                        task_limit.saturating_sub(since.elapsed())
-                    };
+                    let remaining = clock.remaining(job.task);
                     let run = if remaining.is_zero() {
                         Ok(TestRun::without_process(TestOutcome::Skipped {
-                            task_limit,
+                            task_limit: clock.limit,
                         }))
                     } else {
                         run_one(&job, job.timeout.min(remaining), folders)
@@ -481,9 +538,9 @@ mod tests {
         );
     }
 
-    /// A stand-in suite binary: lists `good`, `bad` and `hangs` (and
-    /// `extra` if `also` says so), passes `good`, fails `bad`, and never
-    /// finishes `hangs`. A shell script that speaks the protocol.
+    /// A stand-in suite binary: lists what `listed` names, passes `good`,
+    /// fails `bad`, never finishes `hangs`, and fails `crowded` the first
+    /// time only. A shell script that speaks the protocol.
     #[cfg(unix)]
     fn fake_suite(folder: &std::path::Path, name: &str, listed: &str) -> crate::build::SuiteBinary {
         let path = folder.join(name);
@@ -498,12 +555,18 @@ case "$line" in
   *'"test":"good"'*) {good} ;;
   *'"test":"bad"'*) {bad} ;;
   *'"test":"hangs"'*) exec sleep 30 ;;
+  *'"test":"crowded"'*) if [ -e "$0.ran" ]; then {good_crowded}; else : >"$0.ran"; {bad_crowded}; fi ;;
 esac
 "#,
             list = answer(&format!(r#"{{"kind":"tests","names":[{listed}]}}"#)),
             good = answer(r#"{"kind":"outcome","test":"good","outcome":{"kind":"passed"}}"#),
             bad = answer(
                 r#"{"kind":"outcome","test":"bad","outcome":{"kind":"failed","message":"no","location":null,"unimplemented":false}}"#
+            ),
+            good_crowded =
+                answer(r#"{"kind":"outcome","test":"crowded","outcome":{"kind":"passed"}}"#),
+            bad_crowded = answer(
+                r#"{"kind":"outcome","test":"crowded","outcome":{"kind":"failed","message":"slow","location":null,"unimplemented":false}}"#
             ),
         );
         std::fs::write(&path, body).unwrap();
@@ -515,7 +578,8 @@ esac
         }
     }
 
-    /// A manifest of one task with the tests `names`; `hangs` may run 1 s.
+    /// A manifest of one task with the tests `names`; `hangs` may run 1 s,
+    /// and `crowded` is a timing test.
     #[cfg(unix)]
     fn manifest_of(names: &[&str]) -> Manifest {
         let tests = names
@@ -528,6 +592,7 @@ esac
                 visibility: Default::default(),
                 checks: Vec::new(),
                 timeout_secs: (*name == "hangs").then_some(1),
+                timing: *name == "crowded",
             })
             .collect();
         Manifest {
@@ -556,6 +621,15 @@ esac
 
     #[cfg(unix)]
     fn run_fake(manifest: &Manifest, build: TaskBuild) -> anyhow::Result<Vec<TestOutcome>> {
+        run_fake_with_jobs(manifest, build, 4)
+    }
+
+    #[cfg(unix)]
+    fn run_fake_with_jobs(
+        manifest: &Manifest,
+        build: TaskBuild,
+        jobs: usize,
+    ) -> anyhow::Result<Vec<TestOutcome>> {
         let tasks: Vec<&Task> = manifest.tasks.iter().collect();
         let seen = Mutex::new(Vec::new());
         let runs = run(
@@ -563,7 +637,7 @@ esac
             &tasks,
             &[build],
             &Sandbox::off(),
-            4,
+            jobs,
             &Durations::default(),
             &|done, total| {
                 seen.lock().unwrap().push((done, total));
@@ -600,6 +674,31 @@ esac
                 limit: Duration::from_secs(1)
             },
             "its own 1 s limit, not the manifest's 20 s"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_timing_test_that_failed_among_others_is_judged_by_a_run_alone() {
+        let suite_in = |folder: &std::path::Path| TaskBuild {
+            binaries: vec![fake_suite(folder, "grading", r#""good","bad","crowded""#)],
+            compile_error: None,
+            refusals: Vec::new(),
+        };
+        let manifest = manifest_of(&["good", "bad", "crowded"]);
+        let scratch = tempfile::tempdir().unwrap();
+        let outcomes = run_fake(&manifest, suite_in(scratch.path())).unwrap();
+        assert_eq!(outcomes[2], TestOutcome::Passed, "the quiet run decides");
+        // Only a timing test is run again: `bad` stays failed.
+        assert!(matches!(&outcomes[1], TestOutcome::Failed { message, .. } if message == "no"));
+
+        // Run one at a time, its first run was already alone: it stands.
+        let scratch = tempfile::tempdir().unwrap();
+        let outcomes = run_fake_with_jobs(&manifest, suite_in(scratch.path()), 1).unwrap();
+        assert!(
+            matches!(&outcomes[2], TestOutcome::Failed { message, .. } if message == "slow"),
+            "{:?}",
+            outcomes[2]
         );
     }
 
