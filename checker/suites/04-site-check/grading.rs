@@ -268,8 +268,8 @@ async fn the_timeout_is_per_request_not_per_batch() {
 }
 
 async fn elapsed_is_measured_per_site() {
-    let server = server_with(&[(200, 0), (200, 150)]).await;
-    let urls = [server.url("/200/0"), server.url("/200/150")];
+    let server = server_with(&[(200, 0), (200, 250)]).await;
+    let urls = [server.url("/200/0"), server.url("/200/250")];
 
     let results = site_check::check_sites(&urls, 2, Duration::from_secs(5)).await;
 
@@ -279,16 +279,18 @@ async fn elapsed_is_measured_per_site() {
         .flatten()
         .map(|site| secs(site.elapsed))
         .collect();
-    // The slow site takes at least its 150 ms; the fast one, measured on its
-    // own, far less (the bound 100 ms leaves it 100x its loopback time).
+    // The slow site takes at least its 250 ms; the fast one, measured on its
+    // own, takes its loopback time (a millisecond or two). Measured with the
+    // slow one, it reads at least 250 ms; the bound, 150 ms, leaves a loaded
+    // machine 100x the loopback time, and the wrong clock 100 ms above it.
     let (fast, slow) = (elapsed[0], elapsed[1]);
     ensure!(
-        slow >= 0.15,
-        en: "the site answering after 150 ms was measured as {slow:.3} s",
-        ru: "сайт, отвечающий через 150 мс, измерен как {slow:.3} с",
+        slow >= 0.25,
+        en: "the site answering after 250 ms was measured as {slow:.3} s",
+        ru: "сайт, отвечающий через 250 мс, измерен как {slow:.3} с",
     );
     ensure!(
-        fast < 0.1,
+        fast < 0.15,
         en: "the instant site was measured as {fast:.3} s: measure each request on its own",
         ru: "мгновенный сайт измерен как {fast:.3} с: засекайте каждый запрос отдельно",
     );
@@ -490,12 +492,13 @@ async fn redirects_are_followed() {
 }
 
 async fn elapsed_excludes_the_wait_for_a_slot() {
-    // Limit 1: the second site waits 0.16 s for the first to finish, then
+    // Limit 1: the second site waits 0.25 s for the first to finish, then
     // answers at once. Its elapsed is its own request's time (milliseconds
-    // on loopback), not the wait; 0.08 s is half the wait, and far above a
-    // loopback answer on any machine.
-    let server = server_with(&[(200, 160), (200, 0)]).await;
-    let urls = [server.url("/200/160"), server.url("/200/0")];
+    // on loopback), not the wait, which a wrong clock adds in full (it
+    // cannot end early); the bound, 0.15 s, leaves a loaded machine 100x a
+    // loopback answer, and the wrong clock 0.1 s above it.
+    let server = server_with(&[(200, 250), (200, 0)]).await;
+    let urls = [server.url("/200/250"), server.url("/200/0")];
 
     let results = site_check::check_sites(&urls, 1, Duration::from_secs(5)).await;
 
@@ -506,7 +509,7 @@ async fn elapsed_excludes_the_wait_for_a_slot() {
         .map(|site| secs(site.elapsed))
         .unwrap_or_default();
     ensure!(
-        second < 0.08,
+        second < 0.15,
         en: "the second site answers at once but was measured as {second:.3} s: elapsed starts \
              when its own request starts, not when check_sites or its wait for a slot began",
         ru: "второй сайт отвечает сразу, но измерен как {second:.3} с: отсчёт начинается, когда \
