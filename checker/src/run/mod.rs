@@ -10,6 +10,7 @@
 mod concurrency;
 mod environment;
 mod history;
+mod load;
 mod process;
 
 use std::{
@@ -24,6 +25,7 @@ use grading_protocol::{Action, Answer, Outcome};
 
 pub use concurrency::{TESTS_PER_CPU, test_jobs};
 pub use history::Durations;
+use load::CpuTimes;
 pub use process::{Captured, Ending};
 
 use crate::{
@@ -110,6 +112,31 @@ pub fn run(
     history: &Durations,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<Vec<Vec<TestRun>>> {
+    run_reading(
+        manifest,
+        tasks,
+        builds,
+        sandbox,
+        jobs,
+        history,
+        progress,
+        &CpuTimes::now,
+    )
+}
+
+/// [`run`], reading the machine's CPU times with `cpu_times` (which a test
+/// replaces to say how busy the machine was).
+#[allow(clippy::too_many_arguments)] // run's, and the one a test replaces
+fn run_reading(
+    manifest: &Manifest,
+    tasks: &[&Task],
+    builds: &[TaskBuild],
+    sandbox: &Sandbox,
+    jobs: usize,
+    history: &Durations,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cpu_times: &(dyn Fn() -> Option<CpuTimes> + Sync),
+) -> anyhow::Result<Vec<Vec<TestRun>>> {
     let folders = Folders::new(sandbox)?;
     let listings = list_tests(builds, &folders)?;
 
@@ -169,42 +196,38 @@ pub fn run(
     history::longest_first(&mut queue, |job| {
         history.of(tasks[job.task].number, &job.name)
     });
-    let timing_jobs: Vec<Job> = queue.iter().filter(|job| job.timing).cloned().collect();
     let had_company = jobs > 1 && queue.len() > 1;
     // When each task's first test started: its time limit counts from there,
-    // for the quiet re-runs too.
+    // for the second runs too.
     let task_started = Mutex::new(vec![None; tasks.len()]);
-    let clock = TaskClock {
-        started: &task_started,
-        limit: manifest.limits.task_timeout,
+    let clocks = Clocks {
+        task_started: &task_started,
+        task_limit: manifest.limits.task_timeout,
+        cpu_times,
     };
-    let finished = execute(queue, clock, jobs, &folders, progress)?;
-    for (task, test, run) in finished {
-        results[task][test] = Some(run);
+    let mut again = Vec::new();
+    for ran in execute(queue, clocks, jobs, &folders, progress)? {
+        if had_company && ran.job.timing && ran.may_be_loads_doing() {
+            again.push(ran.job.clone());
+        }
+        results[ran.job.task][ran.job.test] = Some(ran.run);
     }
-    if had_company {
-        // Once everything else has ended, task by task: the load of the
-        // other tasks' tests is gone, and what is left is the task's own.
-        // A task's re-runs go together: they judge one student's one task,
-        // and one after another they would add up to seconds.
-        for task in 0..tasks.len() {
-            let quiet: Vec<Job> = timing_jobs
-                .iter()
-                .filter(|job| job.task == task)
-                .filter(|job| {
-                    results[job.task][job.test]
-                        .as_ref()
-                        .is_some_and(failed_judging)
-                })
-                .cloned()
-                .collect();
-            if quiet.is_empty() {
-                continue;
-            }
-            for (task, test, run) in execute(quiet, clock, jobs, &folders, &|_, _| {})? {
-                if !matches!(run.outcome, TestOutcome::Skipped { .. }) {
-                    results[task][test] = Some(run);
-                }
+    // Once everything else has ended, task by task: the load of the other
+    // tasks' tests is gone, and what is left is the task's own. A task's
+    // second runs go together: they judge one student's one task, and one
+    // after another they would add up to seconds.
+    for task in 0..tasks.len() {
+        let quiet: Vec<Job> = again
+            .iter()
+            .filter(|job| job.task == task)
+            .cloned()
+            .collect();
+        if quiet.is_empty() {
+            continue;
+        }
+        for ran in execute(quiet, clocks, jobs, &folders, &|_, _| {})? {
+            if !matches!(ran.run.outcome, TestOutcome::Skipped { .. }) {
+                results[ran.job.task][ran.job.test] = Some(ran.run);
             }
         }
     }
@@ -324,43 +347,63 @@ fn locate_tests(
     Ok((located, unavailable))
 }
 
-/// A failure the test itself judged: what a loaded machine can cause in a
-/// timing test. Not `todo!()` (that is no judgement), nor a time-out or a
-/// crash (running again would not change them, only cost their limit).
-fn failed_judging(run: &TestRun) -> bool {
-    matches!(
-        run.outcome,
-        TestOutcome::Failed {
-            unimplemented: false,
-            ..
-        }
-    )
+/// The share of the machine's CPU time that must have been busy while a
+/// timing test failed for load to be a suspect. Below it a CPU sat idle for
+/// most of the run, ready for the test's every wake-up: the failure is the
+/// code's own, and a second run would only make a student wait longer.
+const BUSY_SHARE: f64 = 0.5;
+
+/// A test that ran, and how busy the machine was meanwhile.
+struct Ran {
+    job: Job,
+    run: TestRun,
+    /// The share of CPU time busy during the run, where it can be read.
+    machine_busy: Option<f64>,
 }
 
-/// Each task's time: when its first test started, and how long it may run.
-#[derive(Clone, Copy)]
-struct TaskClock<'a> {
-    started: &'a Mutex<Vec<Option<Instant>>>,
-    limit: Duration,
-}
-
-impl TaskClock<'_> {
-    /// What is left of `task`'s time, its clock starting now if it has not.
-    fn remaining(&self, task: usize) -> Duration {
-        let mut started = self.started.lock().expect("task clock lock");
-        let since = *started[task].get_or_insert_with(Instant::now);
-        self.limit.saturating_sub(since.elapsed())
+impl Ran {
+    /// Whether its failure may be the load's doing: the test itself judged
+    /// it (not `todo!()`, no judgement; not a time-out or a crash, which a
+    /// second run would not change, only cost their limit again), on a
+    /// machine busy for most of the run (or where that cannot be read).
+    fn may_be_loads_doing(&self) -> bool {
+        let judged = matches!(
+            self.run.outcome,
+            TestOutcome::Failed {
+                unimplemented: false,
+                ..
+            }
+        );
+        judged && self.machine_busy.is_none_or(|share| share >= BUSY_SHARE)
     }
 }
 
-/// Runs `queue` on `jobs` worker threads. Returns (task, test, run) triples.
+/// The clocks a run reads: each task's (when its first test started, and
+/// how long the task may run), and the machine's CPU times.
+#[derive(Clone, Copy)]
+struct Clocks<'a> {
+    task_started: &'a Mutex<Vec<Option<Instant>>>,
+    task_limit: Duration,
+    cpu_times: &'a (dyn Fn() -> Option<CpuTimes> + Sync),
+}
+
+impl Clocks<'_> {
+    /// What is left of `task`'s time, its clock starting now if it has not.
+    fn remaining(&self, task: usize) -> Duration {
+        let mut started = self.task_started.lock().expect("task clock lock");
+        let since = *started[task].get_or_insert_with(Instant::now);
+        self.task_limit.saturating_sub(since.elapsed())
+    }
+}
+
+/// Runs `queue` on `jobs` worker threads.
 fn execute(
     queue: Vec<Job>,
-    clock: TaskClock,
+    clocks: Clocks,
     jobs: usize,
     folders: &Folders,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> anyhow::Result<Vec<(usize, usize, TestRun)>> {
+) -> anyhow::Result<Vec<Ran>> {
     let total = queue.len();
     progress(0, total);
     let queue = Mutex::new(queue.into_iter());
@@ -374,18 +417,26 @@ fn execute(
                     let Some(job) = queue.lock().expect("queue lock").next() else {
                         return;
                     };
-                    let remaining = clock.remaining(job.task);
+                    let remaining = clocks.remaining(job.task);
+                    let before = (clocks.cpu_times)();
                     let run = if remaining.is_zero() {
                         Ok(TestRun::without_process(TestOutcome::Skipped {
-                            task_limit: clock.limit,
+                            task_limit: clocks.task_limit,
                         }))
                     } else {
                         run_one(&job, job.timeout.min(remaining), folders)
                     };
+                    let machine_busy = before
+                        .zip((clocks.cpu_times)())
+                        .and_then(|(before, after)| after.busy_share_since(&before));
                     match run {
                         Ok(run) => {
                             let mut finished = finished.lock().expect("results lock");
-                            finished.push((job.task, job.test, run));
+                            finished.push(Ran {
+                                job,
+                                run,
+                                machine_busy,
+                            });
                             progress(finished.len(), total);
                         }
                         Err(error) => {
@@ -621,18 +672,36 @@ esac
 
     #[cfg(unix)]
     fn run_fake(manifest: &Manifest, build: TaskBuild) -> anyhow::Result<Vec<TestOutcome>> {
-        run_fake_with_jobs(manifest, build, 4)
+        run_fake_on(manifest, build, 4, Machine::Busy)
+    }
+
+    /// How busy the machine a fake run reads says it is.
+    #[derive(Clone, Copy)]
+    enum Machine {
+        Busy,
+        Idle,
     }
 
     #[cfg(unix)]
-    fn run_fake_with_jobs(
+    fn run_fake_on(
         manifest: &Manifest,
         build: TaskBuild,
         jobs: usize,
+        machine: Machine,
     ) -> anyhow::Result<Vec<TestOutcome>> {
+        // Every reading is 100 ticks after the last, all busy or all idle.
+        let readings = std::sync::atomic::AtomicU64::new(0);
+        let cpu_times = || {
+            let total = 100 * readings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let busy = match machine {
+                Machine::Busy => total,
+                Machine::Idle => 0,
+            };
+            Some(CpuTimes::from_ticks(busy, total))
+        };
         let tasks: Vec<&Task> = manifest.tasks.iter().collect();
         let seen = Mutex::new(Vec::new());
-        let runs = run(
+        let runs = run_reading(
             manifest,
             &tasks,
             &[build],
@@ -642,6 +711,7 @@ esac
             &|done, total| {
                 seen.lock().unwrap().push((done, total));
             },
+            &cpu_times,
         )?;
         // Progress starts at 0 and ends with every started test finished.
         let seen = seen.into_inner().unwrap();
@@ -688,18 +758,49 @@ esac
         let manifest = manifest_of(&["good", "bad", "crowded"]);
         let scratch = tempfile::tempdir().unwrap();
         let outcomes = run_fake(&manifest, suite_in(scratch.path())).unwrap();
-        assert_eq!(outcomes[2], TestOutcome::Passed, "the quiet run decides");
+        assert_eq!(outcomes[2], TestOutcome::Passed, "the second run decides");
         // Only a timing test is run again: `bad` stays failed.
         assert!(matches!(&outcomes[1], TestOutcome::Failed { message, .. } if message == "no"));
 
-        // Run one at a time, its first run was already alone: it stands.
-        let scratch = tempfile::tempdir().unwrap();
-        let outcomes = run_fake_with_jobs(&manifest, suite_in(scratch.path()), 1).unwrap();
-        assert!(
-            matches!(&outcomes[2], TestOutcome::Failed { message, .. } if message == "slow"),
-            "{:?}",
-            outcomes[2]
-        );
+        // Its first run stands if it was alone (one test at a time), or if
+        // the machine was idle meanwhile: load cannot have failed it.
+        for (jobs, machine) in [(1, Machine::Busy), (4, Machine::Idle)] {
+            let scratch = tempfile::tempdir().unwrap();
+            let outcomes = run_fake_on(&manifest, suite_in(scratch.path()), jobs, machine).unwrap();
+            assert!(
+                matches!(&outcomes[2], TestOutcome::Failed { message, .. } if message == "slow"),
+                "{:?}",
+                outcomes[2]
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_judged_failure_on_a_busy_or_unknown_machine_is_run_again() {
+        let ran = |outcome, machine_busy| Ran {
+            job: Job {
+                task: 0,
+                test: 0,
+                binary: PathBuf::new(),
+                name: "t".into(),
+                timeout: LIMIT,
+                timing: true,
+            },
+            run: TestRun::without_process(outcome),
+            machine_busy,
+        };
+        let failed = |unimplemented| TestOutcome::Failed {
+            message: "slow".into(),
+            message_ru: None,
+            location: None,
+            unimplemented,
+        };
+        assert!(ran(failed(false), Some(0.9)).may_be_loads_doing());
+        assert!(ran(failed(false), None).may_be_loads_doing());
+        assert!(!ran(failed(false), Some(0.2)).may_be_loads_doing());
+        assert!(!ran(failed(true), Some(1.0)).may_be_loads_doing());
+        assert!(!ran(TestOutcome::TimedOut { limit: LIMIT }, Some(1.0)).may_be_loads_doing());
+        assert!(!ran(TestOutcome::Passed, Some(1.0)).may_be_loads_doing());
     }
 
     #[cfg(unix)]
