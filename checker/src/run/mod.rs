@@ -676,6 +676,7 @@ esac
     }
 
     /// How busy the machine a fake run reads says it is.
+    #[cfg(unix)]
     #[derive(Clone, Copy)]
     enum Machine {
         Busy,
