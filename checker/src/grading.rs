@@ -21,6 +21,10 @@ use crate::{
 /// start first next time.
 const DURATIONS_FILE: &str = "durations.json";
 
+/// Which tests each suite binary declared (in `target/grading`): they are not
+/// asked again.
+const DECLARED_FILE: &str = "declared.json";
+
 /// Grades task crates against a manifest's suites.
 pub struct Grader {
     pub manifest: Manifest,
@@ -176,15 +180,19 @@ impl Grader {
     pub fn finish(&self, built: Built<'_>) -> anyhow::Result<Grade> {
         let started = Instant::now();
         let bar = self.progress_bar();
-        let history_file = self.paths.grading.join(DURATIONS_FILE);
-        let mut history = run::Durations::load(&history_file);
+        let durations_file = self.paths.grading.join(DURATIONS_FILE);
+        let declared_file = self.paths.grading.join(DECLARED_FILE);
+        let mut memory = run::Memory {
+            durations: run::Durations::load(&durations_file),
+            declared: run::Declared::load(&declared_file),
+        };
         let runs = run::run(
             &self.manifest,
             &built.tasks,
             &built.builds,
             &self.sandbox,
             self.jobs,
-            &history,
+            &mut memory,
             &|done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
@@ -194,13 +202,16 @@ impl Grader {
         for (task, task_runs) in built.tasks.iter().zip(&runs) {
             for (spec, test_run) in task.tests.iter().zip(task_runs) {
                 if !test_run.duration.is_zero() {
-                    history.record(task.number, &spec.name, test_run.duration);
+                    memory
+                        .durations
+                        .record(task.number, &spec.name, test_run.duration);
                 }
             }
         }
-        // Only the order of the next run depends on it: not saved, it is
+        // Only how quick the next run is depends on them: not saved, it is
         // only slower.
-        let _ = history.save(&history_file);
+        let _ = memory.durations.save(&durations_file);
+        let _ = memory.declared.save(&declared_file);
         let timings = Timings {
             build_secs: built.build_secs,
             run_secs: started.elapsed().as_secs_f64(),

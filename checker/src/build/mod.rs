@@ -129,6 +129,11 @@ pub struct TaskBuild {
     /// The tests decided by compiling alone: code the student's macro must
     /// refuse ([`REFUSED_DIR`]).
     pub refusals: Vec<Refusal>,
+    /// What the suite binaries were built from, as far as the tests they
+    /// declare go: the plan's digest (the course's suites and harness) and
+    /// the task. Binaries of one key and name declare the same tests,
+    /// whichever student crate they link. `None` where no plan was used.
+    pub suites_key: Option<String>,
 }
 
 /// The folder of the probe holding code the student's macro must refuse
@@ -340,18 +345,25 @@ impl TaskCompiler<'_> {
                 &[&self.graded, &suite_dir],
             )?)
         };
+        let suites_key = Some(format!("{:016x}-{}", self.plan.digest, self.task.number));
         if let Some(built) = inputs
             .as_deref()
             .and_then(|inputs| reuse::reusable(&stamp_file, inputs))
         {
-            return Ok(built);
+            return Ok(TaskBuild {
+                suites_key,
+                ..built
+            });
         }
         reuse::forget(&stamp_file);
         let built = self.compile_anew(&suite_dir)?;
         if let Some(inputs) = &inputs {
             reuse::remember(&stamp_file, inputs, &built);
         }
-        Ok(built)
+        Ok(TaskBuild {
+            suites_key,
+            ..built
+        })
     }
 
     /// Compiles the task's crates, probe and suites.
@@ -510,6 +522,7 @@ impl TaskCompiler<'_> {
             binaries,
             compile_error,
             refusals: refusals?.unwrap_or_default(),
+            suites_key: None,
         })
     }
 

@@ -78,6 +78,7 @@ pub fn reusable(stamp_file: &Path, inputs: &str) -> Option<TaskBuild> {
         binaries,
         compile_error: stamp.compile_error,
         refusals: stamp.refusals,
+        suites_key: None,
     })
 }
 
@@ -273,6 +274,7 @@ mod tests {
             }],
             compile_error: None,
             refusals: Vec::new(),
+            suites_key: None,
         };
         remember(&stamp, "inputs-1", &build);
         assert!(reusable(&stamp, "inputs-1").is_some());
