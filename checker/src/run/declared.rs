@@ -8,9 +8,10 @@
 //! file under the same harness, so they declare the same tests whatever
 //! student crate they link: an answer cannot go stale. Only answers are
 //! kept; a binary that could not answer is asked again next time. The file
-//! lives in the grading folder, which neither a student's build nor its
-//! tests may write (the sandbox); one edited by hand can only send a test
-//! to a binary that does not know it, where it fails.
+//! lives in the grading folder, and is used only where the sandbox keeps a
+//! student's build and tests from writing there (as reused builds are); one
+//! edited by hand can only send a test to a binary that does not know it,
+//! where it fails.
 
 use std::{collections::BTreeMap, path::Path};
 

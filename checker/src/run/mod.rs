@@ -155,14 +155,23 @@ fn run_reading(
     cpu_times: &(dyn Fn() -> Option<CpuTimes> + Sync),
 ) -> anyhow::Result<Vec<Vec<TestRun>>> {
     let folders = Folders::new(sandbox)?;
-    let listings = list_tests(builds, &folders, &memory.declared)?;
+    // Remembered answers are used (and kept) only where neither a student's
+    // build nor its tests can write them, as with reused builds: in a
+    // class's batch, one student's code must not route the next one's tests.
+    let mut unkept = Declared::default();
+    let declared = if sandbox.protections.files && sandbox.protections.build {
+        &mut memory.declared
+    } else {
+        &mut unkept
+    };
+    let listings = list_tests(builds, &folders, declared)?;
     for (build, listed) in builds.iter().zip(&listings) {
         let Some(key) = &build.suites_key else {
             continue;
         };
         for (binary, listing) in build.binaries.iter().zip(listed) {
             if let Ok(names) = listing {
-                memory.declared.record(key, &binary.name, names);
+                declared.record(key, &binary.name, names);
             }
         }
     }
@@ -724,7 +733,14 @@ esac
 
     #[cfg(unix)]
     fn run_fake(manifest: &Manifest, build: TaskBuild) -> anyhow::Result<Vec<TestOutcome>> {
-        run_fake_on(manifest, build, 4, Machine::Busy, &mut Memory::default())
+        run_fake_on(
+            manifest,
+            build,
+            4,
+            Machine::Busy,
+            &mut Memory::default(),
+            true,
+        )
     }
 
     /// How busy the machine a fake run reads says it is.
@@ -742,6 +758,7 @@ esac
         jobs: usize,
         machine: Machine,
         memory: &mut Memory,
+        protected: bool,
     ) -> anyhow::Result<Vec<TestOutcome>> {
         // Every reading is 100 ticks after the last, all busy or all idle.
         let readings = std::sync::atomic::AtomicU64::new(0);
@@ -755,11 +772,17 @@ esac
         };
         let tasks: Vec<&Task> = manifest.tasks.iter().collect();
         let seen = Mutex::new(Vec::new());
+        // No sandbox (the fake suites are shell scripts), but, if
+        // `protected`, one that claims the protections under which
+        // remembered test lists are used.
+        let mut sandbox = Sandbox::off();
+        sandbox.protections.files = protected;
+        sandbox.protections.build = protected;
         let runs = run_reading(
             manifest,
             &tasks,
             &[build],
-            &Sandbox::off(),
+            &sandbox,
             jobs,
             memory,
             &|done, total| {
@@ -828,6 +851,7 @@ esac
                 jobs,
                 machine,
                 &mut Memory::default(),
+                true,
             )
             .unwrap();
             assert!(
@@ -885,6 +909,7 @@ esac
             4,
             Machine::Idle,
             &mut memory,
+            true,
         )
         .unwrap();
         assert_eq!(outcomes[0], TestOutcome::Passed);
@@ -901,10 +926,26 @@ esac
             4,
             Machine::Idle,
             &mut memory,
+            true,
         )
         .unwrap();
         assert_eq!(outcomes[0], TestOutcome::Passed);
         assert!(matches!(&outcomes[1], TestOutcome::Failed { message, .. } if message == "no"));
+        // Where tests or builds could write the memory, it is asked too.
+        let error = run_fake_on(
+            &manifest,
+            build(rebuilt.clone(), "00aa-1"),
+            4,
+            Machine::Idle,
+            &mut memory,
+            false,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("lists the test `bad`, but no suite file"),
+            "{error}"
+        );
         // Under another key (the course's suites changed), it is.
         let error = run_fake_on(
             &manifest,
@@ -912,6 +953,7 @@ esac
             4,
             Machine::Idle,
             &mut memory,
+            true,
         )
         .unwrap_err()
         .to_string();
