@@ -97,7 +97,6 @@ pub struct Memory {
 type Listing = Result<Vec<String>, Ending>;
 
 /// One test to run.
-#[derive(Clone)]
 struct Job {
     task: usize,
     test: usize,
@@ -241,26 +240,20 @@ fn run_reading(
         task_limit: manifest.limits.task_timeout,
         cpu_times,
     };
-    let mut again = Vec::new();
+    // Per task, its timing tests to run again.
+    let mut again: Vec<Vec<Job>> = tasks.iter().map(|_| Vec::new()).collect();
     for ran in execute(queue, clocks, jobs, &folders, progress)? {
-        if had_company && ran.job.timing && ran.may_be_loads_doing() {
-            again.push(ran.job.clone());
-        }
+        let run_again = had_company && ran.may_be_loads_doing();
         results[ran.job.task][ran.job.test] = Some(ran.run);
+        if run_again {
+            again[ran.job.task].push(ran.job);
+        }
     }
     // Once everything else has ended, task by task: the load of the other
     // tasks' tests is gone, and what is left is the task's own. A task's
     // second runs go together: they judge one student's one task, and one
     // after another they would add up to seconds.
-    for task in 0..tasks.len() {
-        let quiet: Vec<Job> = again
-            .iter()
-            .filter(|job| job.task == task)
-            .cloned()
-            .collect();
-        if quiet.is_empty() {
-            continue;
-        }
+    for quiet in again.into_iter().filter(|quiet| !quiet.is_empty()) {
         for ran in execute(quiet, clocks, jobs, &folders, &|_, _| {})? {
             if !matches!(ran.run.outcome, TestOutcome::Skipped { .. }) {
                 results[ran.job.task][ran.job.test] = Some(ran.run);
@@ -418,12 +411,14 @@ const BUSY_SHARE: f64 = 0.5;
 struct Ran {
     job: Job,
     run: TestRun,
-    /// The share of CPU time busy during the run, where it can be read.
+    /// The share of CPU time busy during the run of a timing test, where it
+    /// can be read (no other test needs it).
     machine_busy: Option<f64>,
 }
 
 impl Ran {
-    /// Whether its failure may be the load's doing: the test itself judged
+    /// Whether its failure may be the load's doing: a timing test, which
+    /// itself judged
     /// it (not `todo!()`, no judgement; not a time-out or a crash, which a
     /// second run would not change, only cost their limit again), on a
     /// machine busy for most of the run (or where that cannot be read).
@@ -435,7 +430,7 @@ impl Ran {
                 ..
             }
         );
-        judged && self.machine_busy.is_none_or(|share| share >= BUSY_SHARE)
+        self.job.timing && judged && self.machine_busy.is_none_or(|share| share >= BUSY_SHARE)
     }
 }
 
@@ -479,7 +474,8 @@ fn execute(
                         return;
                     };
                     let remaining = clocks.remaining(job.task);
-                    let before = (clocks.cpu_times)();
+                    // Two reads of /proc/stat, for the tests that need them.
+                    let before = job.timing.then(clocks.cpu_times).flatten();
                     let run = if remaining.is_zero() {
                         Ok(TestRun::without_process(TestOutcome::Skipped {
                             task_limit: clocks.task_limit,
@@ -487,9 +483,9 @@ fn execute(
                     } else {
                         run_one(&job, job.timeout.min(remaining), folders)
                     };
-                    let machine_busy = before
-                        .zip((clocks.cpu_times)())
-                        .and_then(|(before, after)| after.busy_share_since(&before));
+                    let machine_busy = before.and_then(|before| {
+                        (clocks.cpu_times)().and_then(|after| after.busy_share_since(&before))
+                    });
                     match run {
                         Ok(run) => {
                             let mut finished = finished.lock().expect("results lock");
@@ -733,14 +729,7 @@ esac
 
     #[cfg(unix)]
     fn run_fake(manifest: &Manifest, build: TaskBuild) -> anyhow::Result<Vec<TestOutcome>> {
-        run_fake_on(
-            manifest,
-            build,
-            4,
-            Machine::Busy,
-            &mut Memory::default(),
-            true,
-        )
+        run_fake_on(manifest, build, Setting::default(), &mut Memory::default())
     }
 
     /// How busy the machine a fake run reads says it is.
@@ -751,15 +740,41 @@ esac
         Idle,
     }
 
+    /// Where a fake run runs: by default 4 tests at a time, on a busy
+    /// machine, with remembered test lists in use.
+    #[cfg(unix)]
+    #[derive(Clone, Copy)]
+    struct Setting {
+        jobs: usize,
+        machine: Machine,
+        /// The sandbox claims the protections under which remembered test
+        /// lists are used.
+        protected: bool,
+    }
+
+    #[cfg(unix)]
+    impl Default for Setting {
+        fn default() -> Setting {
+            Setting {
+                jobs: 4,
+                machine: Machine::Busy,
+                protected: true,
+            }
+        }
+    }
+
     #[cfg(unix)]
     fn run_fake_on(
         manifest: &Manifest,
         build: TaskBuild,
-        jobs: usize,
-        machine: Machine,
+        setting: Setting,
         memory: &mut Memory,
-        protected: bool,
     ) -> anyhow::Result<Vec<TestOutcome>> {
+        let Setting {
+            jobs,
+            machine,
+            protected,
+        } = setting;
         // Every reading is 100 ticks after the last, all busy or all idle.
         let readings = std::sync::atomic::AtomicU64::new(0);
         let cpu_times = || {
@@ -773,8 +788,7 @@ esac
         let tasks: Vec<&Task> = manifest.tasks.iter().collect();
         let seen = Mutex::new(Vec::new());
         // No sandbox (the fake suites are shell scripts), but, if
-        // `protected`, one that claims the protections under which
-        // remembered test lists are used.
+        // `protected`, one that claims its protections.
         let mut sandbox = Sandbox::off();
         sandbox.protections.files = protected;
         sandbox.protections.build = protected;
@@ -848,10 +862,12 @@ esac
             let outcomes = run_fake_on(
                 &manifest,
                 suite_in(scratch.path()),
-                jobs,
-                machine,
+                Setting {
+                    jobs,
+                    machine,
+                    ..Setting::default()
+                },
                 &mut Memory::default(),
-                true,
             )
             .unwrap();
             assert!(
@@ -888,6 +904,9 @@ esac
         assert!(!ran(failed(true), Some(1.0)).may_be_loads_doing());
         assert!(!ran(TestOutcome::TimedOut { limit: LIMIT }, Some(1.0)).may_be_loads_doing());
         assert!(!ran(TestOutcome::Passed, Some(1.0)).may_be_loads_doing());
+        let mut not_timing = ran(failed(false), Some(1.0));
+        not_timing.job.timing = false;
+        assert!(!not_timing.may_be_loads_doing());
     }
 
     #[cfg(unix)]
@@ -906,10 +925,8 @@ esac
         let outcomes = run_fake_on(
             &manifest,
             build(suite, "00aa-1"),
-            4,
-            Machine::Idle,
+            Setting::default(),
             &mut memory,
-            true,
         )
         .unwrap();
         assert_eq!(outcomes[0], TestOutcome::Passed);
@@ -923,10 +940,8 @@ esac
         let outcomes = run_fake_on(
             &manifest,
             build(rebuilt.clone(), "00aa-1"),
-            4,
-            Machine::Idle,
+            Setting::default(),
             &mut memory,
-            true,
         )
         .unwrap();
         assert_eq!(outcomes[0], TestOutcome::Passed);
@@ -935,10 +950,11 @@ esac
         let error = run_fake_on(
             &manifest,
             build(rebuilt.clone(), "00aa-1"),
-            4,
-            Machine::Idle,
+            Setting {
+                protected: false,
+                ..Setting::default()
+            },
             &mut memory,
-            false,
         )
         .unwrap_err()
         .to_string();
@@ -950,10 +966,8 @@ esac
         let error = run_fake_on(
             &manifest,
             build(rebuilt, "00bb-1"),
-            4,
-            Machine::Idle,
+            Setting::default(),
             &mut memory,
-            true,
         )
         .unwrap_err()
         .to_string();
