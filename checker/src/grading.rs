@@ -17,14 +17,6 @@ use crate::{
     verdict::{self, Grade, Timings},
 };
 
-/// How long each test took last time (in `target/grading`): the longest
-/// start first next time.
-const DURATIONS_FILE: &str = "durations.json";
-
-/// Which tests each suite binary declared (in `target/grading`): they are not
-/// asked again.
-const DECLARED_FILE: &str = "declared.json";
-
 /// Grades task crates against a manifest's suites.
 pub struct Grader {
     pub manifest: Manifest,
@@ -180,12 +172,7 @@ impl Grader {
     pub fn finish(&self, built: Built<'_>) -> anyhow::Result<Grade> {
         let started = Instant::now();
         let bar = self.progress_bar();
-        let durations_file = self.paths.grading.join(DURATIONS_FILE);
-        let declared_file = self.paths.grading.join(DECLARED_FILE);
-        let mut memory = run::Memory {
-            durations: run::Durations::load(&durations_file),
-            declared: run::Declared::load(&declared_file),
-        };
+        let mut memory = run::Memory::load(&self.paths.grading);
         let runs = run::run(
             &self.manifest,
             &built.tasks,
@@ -208,10 +195,9 @@ impl Grader {
                 }
             }
         }
-        // Only how quick the next run is depends on them: not saved, it is
+        // Only how quick the next run is depends on it: not saved, it is
         // only slower.
-        let _ = memory.durations.save(&durations_file);
-        let _ = memory.declared.save(&declared_file);
+        memory.save(&self.paths.grading);
         let timings = Timings {
             build_secs: built.build_secs,
             run_secs: started.elapsed().as_secs_f64(),

@@ -16,7 +16,7 @@ mod process;
 
 use std::{
     collections::HashMap,
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::Mutex,
     time::{Duration, Instant},
 };
@@ -90,6 +90,29 @@ pub struct Memory {
     pub durations: Durations,
     /// Which tests each suite binary declared.
     pub declared: Declared,
+}
+
+impl Memory {
+    /// How long each test took last time: the longest start first next time.
+    const DURATIONS_FILE: &str = "durations.json";
+    /// Which tests each suite binary declared: they are not asked again.
+    const DECLARED_FILE: &str = "declared.json";
+
+    /// What earlier runs kept in `folder` (the grading folder); what is
+    /// missing or unreadable is not known.
+    pub fn load(folder: &Path) -> Memory {
+        Memory {
+            durations: Durations::load(&folder.join(Self::DURATIONS_FILE)),
+            declared: Declared::load(&folder.join(Self::DECLARED_FILE)),
+        }
+    }
+
+    /// Keeps it in `folder` for the next run. A file that cannot be written
+    /// is only a slower next run, so failures are ignored.
+    pub fn save(&self, folder: &Path) {
+        let _ = self.durations.save(&folder.join(Self::DURATIONS_FILE));
+        let _ = self.declared.save(&folder.join(Self::DECLARED_FILE));
+    }
 }
 
 /// What a suite binary declares, or, where it could not say, how its
