@@ -17,11 +17,11 @@ fn main() -> ExitCode {
     if checker::build::recorder::is_wrapper() {
         checker::build::recorder::record_and_run();
     }
-    let cli = cli::Cli::parse();
     // The launcher must stay single-threaded: no Ctrl-C thread for it.
-    if let Some(cli::Command::SandboxExec(args)) = &cli.command {
+    if let Some(args) = cli::SandboxExecArgs::from_launcher_command_line() {
         checker::sandbox::launch(&args.request());
     }
+    let cli = cli::Cli::parse();
     if let Err(error) = checker::interrupt::install() {
         eprintln!(
             "checker: cannot handle Ctrl-C ({error}); an interrupted grading may leave temporary folders"
