@@ -79,9 +79,9 @@ pub enum Command {
     /// (`batch` does this too, into class.json and the class report), for a
     /// class graded elsewhere. Writes similarity.json and similarity.html.
     Similar(SimilarArgs),
-    /// Runs one test in the sandbox: the checker starts it, people do not.
-    #[command(name = "sandbox-exec", hide = true)]
-    SandboxExec(SandboxExecArgs),
+    // `sandbox-exec` (the sandbox's launcher, which the checker starts and
+    // people do not) is not here: `main` takes it before this command line
+    // is parsed, see `SandboxExecArgs::from_launcher_command_line`.
 }
 
 /// What the checker hands its sandbox launcher.
@@ -114,10 +114,10 @@ pub struct SandboxExecArgs {
     pub program: Vec<std::ffi::OsString>,
 }
 
-/// The launcher's command line alone: the checker starts one launcher per
-/// test and per compilation, and parsing it without the rest of the command
-/// line (every subcommand's arguments, built at run time) saves each about
-/// 0.7 ms of a debug build's start.
+/// The launcher's command line alone (`checker sandbox-exec ...`): the
+/// checker starts one launcher per test and per compilation, and parsing it
+/// without the rest of the command line (every subcommand's arguments,
+/// built at run time) saves each about 0.7 ms of a debug build's start.
 #[derive(Debug, Parser)]
 #[command(name = "checker sandbox-exec")]
 struct LauncherCli {

@@ -119,8 +119,5 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Batch(args)) => batch::run(&context, args),
         Some(Command::ClassReport(args)) => class_report::run(&context, args),
         Some(Command::Similar(args)) => similar::run(&context, args),
-        Some(Command::SandboxExec(_)) => {
-            unreachable!("main runs the launcher before anything else")
-        }
     }
 }
